@@ -1,0 +1,266 @@
+"""The boilerplate dev set loads and is labelled consistently; the scorer's arithmetic is right.
+
+Nothing here depends on the classifier: the scorer is tested on hand-made pages with hand-set
+predictions, and the dev set is only parsed and counted."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # the bench and this test run from a plain checkout
+    sys.path.insert(0, str(ROOT))
+_spec = importlib.util.spec_from_file_location("bench_boilerplate", ROOT / "bench" / "boilerplate.py")
+bb = importlib.util.module_from_spec(_spec)
+sys.modules["bench_boilerplate"] = bb
+_spec.loader.exec_module(bb)
+
+from normalise.document import Document  # noqa: E402
+
+MIN_PAGES, MIN_SITES, MIN_PER_LANG = 36, 18, 10
+
+
+@pytest.fixture(scope="module")
+def pages():
+    return bb.load_dev_set()
+
+
+# ---------------------------------------------------------------------------------------------
+# the dev set
+
+
+def test_every_page_file_parses_and_is_indexed(pages):
+    files = sorted((bb.DATA_DIR / "pages").glob("*.tsv"))
+    assert [p.page_id for p in pages] == [f.stem for f in files]
+    for p in pages:
+        assert p.lines, p.page_id
+        assert all(g.label in bb.LABELS for g in p.lines)
+        assert all(not g.detail or g.detail in bb.DETAILS for g in p.lines)
+
+
+def test_size_and_spread(pages):
+    assert len(pages) >= MIN_PAGES
+    assert len({p.site for p in pages}) >= MIN_SITES
+    assert {p.lang for p in pages} == {"en", "fr", "de"}
+    for lang in ("en", "fr", "de"):
+        assert sum(p.lang == lang for p in pages) >= MIN_PER_LANG, lang
+
+
+def test_every_page_has_both_classes_overall_and_content_everywhere(pages):
+    for p in pages:
+        labels = {g.label for g in p.lines}
+        assert "content" in labels, f"{p.page_id}: a page with no article content"
+    # each language has real chrome in it, or the drop-precision figure means nothing
+    for lang in ("en", "fr", "de"):
+        n = sum(g.label == "boilerplate" for p in pages if p.lang == lang for g in p.lines)
+        assert n >= 20, lang
+
+
+def test_detail_agrees_with_label(pages):
+    content_details = {"heading-content", "dateline", "byline", "lead"}
+    for p in pages:
+        for n, g in enumerate(p.lines, 1):
+            if g.detail in content_details:
+                assert g.label == "content", f"{p.page_id}:{n}"
+            elif g.detail:
+                assert g.label == "boilerplate", f"{p.page_id}:{n}"
+
+
+def test_no_host_names_outside_boilerplate_sources(pages):
+    # the project writes no host names; pages were chosen without addresses in their text
+    import re
+    host = re.compile(r"(https?://|www\.)", re.I)
+    for p in pages:
+        for n, g in enumerate(p.lines, 1):
+            assert not host.search(g.text), f"{p.page_id}:{n}"
+
+
+def test_rebuilt_document_has_one_record_per_gold_line(pages):
+    for p in pages:
+        doc = Document.from_text(p.page_id, p.text)
+        # split_lines drops only a final empty string after a trailing newline
+        assert len(doc.lines) in (len(p.lines), len(p.lines) - 1)
+        for rec, g in zip(doc.lines, p.lines):
+            assert rec.text == g.text
+
+
+# ---------------------------------------------------------------------------------------------
+# the loader rejects malformed files
+
+
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        ("content no tab", "no TAB"),
+        ("keep\tA sentence.", "label"),
+        ("content\tA sentence.\tnot-a-detail", "detail"),
+        ("empty\tnot empty", "non-empty"),
+        ("content\t   ", "labelled 'empty'"),
+        ("content\ta\tnav\textra", "3 columns"),
+    ],
+)
+def test_parse_page_file_rejects(tmp_path, row, message):
+    f = tmp_path / "en_01.tsv"
+    f.write_text("content\tFine line.\n" + row + "\n", encoding="utf-8")
+    with pytest.raises(bb.DevSetError, match=message):
+        bb.parse_page_file(f)
+
+
+def test_parse_page_file_accepts_all_forms(tmp_path):
+    f = tmp_path / "en_01.tsv"
+    f.write_text("content\tTitle\theading-content\nempty\t\nboilerplate\tShare\tshare\ncontent\t  indented\n",
+                 encoding="utf-8")
+    got = bb.parse_page_file(f)
+    assert [(g.label, g.text, g.detail) for g in got] == [
+        ("content", "Title", "heading-content"), ("empty", "", ""), ("boilerplate", "Share", "share"),
+        ("content", "  indented", ""),
+    ]
+
+
+def _mini_set(tmp_path, rows=None):
+    d = tmp_path / "bp"
+    (d / "pages").mkdir(parents=True)
+    (d / "pages" / "en_01.tsv").write_text("content\tHello world.\n", encoding="utf-8")
+    rows = rows if rows is not None else ["| en_01.tsv | en | example-site | - | - | - |"]
+    (d / "PROVENANCE.md").write_text(
+        "# P\n\n| file | lang | site | address | title | retrieved |\n|---|---|---|---|---|---|\n"
+        + "\n".join(rows) + "\n", encoding="utf-8")
+    return d
+
+
+def test_load_dev_set_on_a_minimal_set(tmp_path):
+    pages = bb.load_dev_set(_mini_set(tmp_path))
+    assert [(p.page_id, p.lang, p.site) for p in pages] == [("en_01", "en", "example-site")]
+
+
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        ([], "no row"),
+        (["| en_01.tsv | fr | s | - | - | - |"], "lang"),
+        (["| en_01.tsv | en |  | - | - | - |"], "no site"),
+        (["| en_01.tsv | en | s | - | - | - |", "| en_02.tsv | en | s | - | - | - |"], "do not exist"),
+        (["| en_01.tsv | en | s | - | - |"], "cells"),
+    ],
+)
+def test_load_dev_set_rejects_bad_index(tmp_path, rows, message):
+    with pytest.raises(bb.DevSetError, match=message):
+        bb.load_dev_set(_mini_set(tmp_path, rows))
+
+
+# ---------------------------------------------------------------------------------------------
+# the scorer's arithmetic, on a hand-made example
+
+
+def _lr(gold, kept, lang="en", site="a", text="x"):
+    return bb.LineResult(page_id="p", lang=lang, site=site, line=1, gold=gold, kept=kept,
+                         action="keep" if kept else "drop", reason="r", text=text)
+
+
+def test_confusion_figures_by_hand():
+    # 4 content kept, 1 content dropped, 2 boilerplate kept, 3 boilerplate dropped
+    rs = ([_lr("content", True)] * 4 + [_lr("content", False)] + [_lr("boilerplate", True)] * 2
+          + [_lr("boilerplate", False)] * 3 + [_lr("empty", False)] * 5)
+    f = bb.score_lines(rs)["all"]
+    assert (f["tp"], f["fn"], f["fp"], f["tn"], f["lines"]) == (4, 1, 2, 3, 10)
+    assert f["keep_precision"] == pytest.approx(4 / 6)
+    assert f["keep_recall"] == pytest.approx(4 / 5)
+    assert f["keep_f1"] == pytest.approx(2 * (4 / 6) * (4 / 5) / (4 / 6 + 4 / 5))
+    assert f["drop_precision"] == pytest.approx(3 / 4)
+    assert f["drop_recall"] == pytest.approx(3 / 5)
+
+
+def test_scores_split_by_language_and_site_and_sum_up():
+    rs = [_lr("content", True, "en", "a"), _lr("boilerplate", False, "fr", "b"),
+          _lr("content", False, "fr", "b"), _lr("boilerplate", True, "de", "c")]
+    figs = bb.score_lines(rs)
+    assert set(figs["by_lang"]) == {"en", "fr", "de"}
+    assert figs["by_lang"]["en"]["keep_f1"] == 1.0
+    assert figs["by_lang"]["en"]["drop_precision"] is None  # nothing dropped: undefined, not 0 or 1
+    assert figs["by_lang"]["fr"]["drop_precision"] == 0.5
+    assert figs["by_lang"]["de"]["keep_precision"] == 0.0 and figs["by_lang"]["de"]["keep_recall"] is None
+    assert sum(v["lines"] for v in figs["by_site"].values()) == figs["all"]["lines"] == 4
+
+
+def test_perfect_and_all_wrong():
+    perfect = bb.score_lines([_lr("content", True), _lr("boilerplate", False)])["all"]
+    assert perfect["keep_f1"] == 1.0 and perfect["drop_precision"] == 1.0
+    wrong = bb.score_lines([_lr("content", False), _lr("boilerplate", True)])["all"]
+    assert wrong["keep_f1"] == 0.0 and wrong["drop_precision"] == 0.0
+
+
+def test_worst_errors_put_lost_content_first_then_longest():
+    rs = [_lr("boilerplate", True, text="a very long menu line that was left in"),
+          _lr("content", False, text="short"), _lr("content", False, text="a longer lost sentence"),
+          _lr("content", True, text="fine"), _lr("empty", False, text="")]
+    got = [r.text for r in bb.worst_errors(rs, 10)]
+    assert got == ["a longer lost sentence", "short", "a very long menu line that was left in"]
+    assert len(bb.worst_errors(rs, 1)) == 1
+
+
+def test_results_for_maps_records_and_treats_merge_and_repair_as_kept():
+    page = bb.Page(page_id="en_01", lang="en", site="s", lines=[
+        bb.GoldLine("content", "Title"), bb.GoldLine("empty", ""), bb.GoldLine("boilerplate", "Share this"),
+        bb.GoldLine("content", "Part one"), bb.GoldLine("content", "part two."), bb.GoldLine("empty", "")])
+    doc = Document.from_text(page.page_id, page.text)
+    assert len(doc.lines) == 5  # the trailing empty line is not a line (split_lines)
+    doc.lines[1].drop("t", "empty")
+    doc.lines[2].drop("t", "share:prompt")
+    doc.lines[4].merge_into(doc.lines[3], "t", "mt:split", "Part one part two.")
+    rs = bb.results_for([page], [doc])
+    assert [(r.line, r.gold, r.kept) for r in rs] == [
+        (1, "content", True), (2, "empty", False), (3, "boilerplate", False), (4, "content", True),
+        (5, "content", True)]
+    f = bb.score_lines(rs)["all"]
+    assert f["keep_f1"] == 1.0 and f["drop_precision"] == 1.0
+
+
+def test_results_for_refuses_a_missing_record():
+    page = bb.Page(page_id="en_01", lang="en", site="s", lines=[bb.GoldLine("content", "A"),
+                                                                 bb.GoldLine("content", "B")])
+    doc = Document.from_text(page.page_id, "A")
+    with pytest.raises(bb.DevSetError):
+        bb.results_for([page], [doc])
+
+
+def test_main_without_classifier_fails_cleanly(capsys, monkeypatch):
+    def unavailable():
+        raise bb.CleanerUnavailable("normalise.boilerplate has no classify_documents yet")
+
+    monkeypatch.setattr(bb, "load_cleaner", unavailable)
+    assert bb.main([]) == 2
+    err = capsys.readouterr().err
+    assert "cannot run the boilerplate bench" in err and "Traceback" not in err
+
+
+def test_main_with_a_fake_cleaner_prints_table_and_json(tmp_path, capsys, monkeypatch):
+    # a cleaner that drops every line shorter than 20 characters: figures must match a recount
+    def fake():
+        def classify(docs):
+            for d in docs:
+                for r in d.lines:
+                    if len(r.text.strip()) < 20:
+                        r.drop("fake", "short")
+        return None, None, classify
+
+    monkeypatch.setattr(bb, "load_cleaner", fake)
+    out_json = tmp_path / "fig.json"
+    assert bb.main(["--json", str(out_json), "--errors", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "keep-F1" in out and "drop precision" in out and "target >= 0.95" in out
+    import json
+    figs = json.loads(out_json.read_text(encoding="utf-8"))
+    pages = bb.load_dev_set()
+    tp = sum(1 for p in pages for g in p.lines if g.label == "content" and len(g.text.strip()) >= 20)
+    fn = sum(1 for p in pages for g in p.lines if g.label == "content" and len(g.text.strip()) < 20)
+    assert (figs["all"]["tp"], figs["all"]["fn"]) == (tp, fn)
+    assert len(figs["errors"]) == 3
+
+
+def test_stats_needs_no_cleaner(capsys):
+    assert bb.main(["--stats"]) == 0
+    assert "pages" in capsys.readouterr().out

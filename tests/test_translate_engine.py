@@ -1,0 +1,75 @@
+"""Translator: loading, batching, order, memory, progress (tiny random-weight models)."""
+
+from __future__ import annotations
+
+import pytest
+
+from normalise.translate import ModelUnavailable, TranslateConfig, load_translator
+from normalise.translate.engine import cpu_threads
+
+
+def cfg_for(tiny_models, tmp_path=None, **kw):
+    kw.setdefault("num_beams", 1)
+    kw.setdefault("max_new_tokens", 8)
+    return TranslateConfig(models={k: str(v) for k, v in tiny_models.items()},
+                           tm_path=str(tmp_path / "tm.sqlite") if tmp_path else None, **kw)
+
+
+def test_translate_returns_one_output_per_input_in_order(tiny_models, tmp_path):
+    tr = load_translator(cfg_for(tiny_models, tmp_path), "en", "fr")
+    texts = ["The army said on Monday that three soldiers were killed.", "Hello.", "",
+             "Col. Diallo met the mayor of Gao."]
+    out = tr.translate(texts)
+    assert len(out) == len(texts)
+    assert out[2] == ""
+    # same output as translating each one alone: batching/sorting did not shuffle results
+    for t, o in zip(texts, out):
+        if t:
+            assert tr.translate([t]) == [o]
+
+
+def test_model_loaded_once_per_process(tiny_models, tmp_path):
+    a = load_translator(cfg_for(tiny_models, tmp_path), "en", "fr")
+    b = load_translator(cfg_for(tiny_models, tmp_path), "en", "fr")
+    c = load_translator(cfg_for(tiny_models, tmp_path), "fr", "en")
+    assert a.backend is b.backend
+    assert a.backend is not c.backend
+
+
+def test_memory_hits_and_only_misses_go_to_the_model(tiny_models, tmp_path):
+    cfg = cfg_for(tiny_models, tmp_path, batch_size=2)
+    tr = load_translator(cfg, "en", "fr", termbase_version="tb1")
+    quote = "The president received the ambassadors."
+    first = tr.translate([quote, "Farmers fear the drought.", quote, "  The president  received the ambassadors. "])
+    assert tr.stats["translated"] == 2  # the repeated quote (and its whitespace variant) once
+    assert first[0] == first[2] == first[3]
+    tr2 = load_translator(cfg, "en", "fr", termbase_version="tb1")
+    again = tr2.translate([quote, "A new sentence about rain."])
+    assert again[0] == first[0]
+    assert tr2.stats["tm_hits"] == 1 and tr2.stats["tm_misses"] == 1 and tr2.stats["translated"] == 1
+    # a new termbase version is a different key
+    tr3 = load_translator(cfg, "en", "fr", termbase_version="tb2")
+    tr3.translate([quote])
+    assert tr3.stats["tm_hits"] == 0 and tr3.stats["translated"] == 1
+
+
+def test_progress_reaches_total(tiny_models, tmp_path):
+    tr = load_translator(cfg_for(tiny_models, tmp_path, batch_size=2), "en", "fr")
+    seen = []
+    texts = [f"Sentence number {i} about the army." for i in range(5)]
+    tr.translate(texts, progress=lambda d, t: seen.append((d, t)))
+    assert seen[0] == (0, 5)
+    assert seen[-1] == (5, 5)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert len(seen) == 1 + 3  # lookup + three batches of <= 2
+
+
+def test_cpu_threads_default_and_explicit():
+    assert cpu_threads(3) == 3
+    assert cpu_threads(0) >= 1
+
+
+def test_missing_direction_names_the_config_key():
+    with pytest.raises(ModelUnavailable) as e:
+        load_translator(TranslateConfig(), "en", "xx")
+    assert "stages.translate.models.en-xx" in str(e.value)

@@ -1,0 +1,55 @@
+"""Guard rails on MT output (normalise/translate/guards.py): a table of verdicts, good
+translations included as negative cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from normalise.translate.guards import GuardConfig, check_translation, expected_ratio
+
+SRC = "The junta announced on Monday that it was ending the defence agreements with France."
+GOOD_FR = "La junte a annoncé lundi qu'elle mettait fin aux accords de défense avec la France."
+
+CASES = [
+    # (src, out, src_lang, tgt_lang, expected reasons)
+    (SRC, GOOD_FR, "en", "fr", []),
+    (GOOD_FR, SRC, "fr", "en", []),
+    ("Bamako.", "Bamako.", "en", "fr", []),  # names stay; too short to judge
+    ("Barkhane and Takuba", "Barkhane et Takuba", "en", "fr", []),
+    ("MINUSMA", "MINUSMA", "en", "fr", []),
+    ("", "", "en", "fr", []),
+    ("He said no, no, no to the plan.", "Il a dit non, non, non au plan.", "en", "fr", []),  # loop in source too
+    (SRC, "", "en", "fr", ["guard:empty"]),
+    (SRC, "   ", "en", "fr", ["guard:empty"]),
+    (SRC, "La junte.", "en", "fr", ["guard:too-short"]),
+    (SRC, GOOD_FR + " Elle a aussi dit que la France devait partir très vite du pays, que les soldats "
+     "étrangers n'étaient plus les bienvenus et que le gouvernement de transition ne céderait pas.", "en", "fr",
+     ["guard:too-long"]),
+    (SRC, (GOOD_FR + " ") * 5, "en", "fr", ["guard:hallucinated-length", "guard:looping-ngram"]),
+    (SRC, "La junte a annoncé la la la la fin des accords de défense avec la France.", "en", "fr",
+     ["guard:looping-ngram"]),
+    (SRC, "La junte a dit que que la France la France la France devait partir du Mali.", "en", "fr",
+     ["guard:looping-ngram"]),
+    (SRC, SRC, "en", "fr", ["guard:untranslated-copy"]),
+    (SRC, SRC.upper().replace(".", " !"), "en", "fr", ["guard:untranslated-copy"]),
+    (SRC, "The junta announced Monday that it was ending the defence agreements with France.", "en", "fr",
+     ["guard:untranslated-copy"]),
+    ("The army left Gao.", "The army left Gao.", "en", "fr", ["guard:untranslated-copy"]),
+]
+
+
+@pytest.mark.parametrize("src,out,sl,tl,expected", CASES)
+def test_verdicts(src, out, sl, tl, expected):
+    assert check_translation(src, out, sl, tl) == expected
+
+
+def test_thresholds_are_config():
+    loose = GuardConfig(min_ratio=0.05)
+    assert check_translation(SRC, "La junte.", "en", "fr", loose) == []
+    strict = GuardConfig(copy_min_words=2)
+    assert check_translation("Mali army", "Mali army", "en", "fr", strict) == ["guard:untranslated-copy"]
+
+
+@pytest.mark.parametrize("s,t,r", [("en", "fr", 1.17), ("fr", "en", 0.85), ("xx", "yy", 1.0)])
+def test_expected_ratio_table(s, t, r):
+    assert expected_ratio(s, t) == r

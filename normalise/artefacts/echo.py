@@ -1,0 +1,95 @@
+"""Echo detector: a word or a run of words repeated right next to itself inside one segment.
+
+``the the`` -> ``the``; ``in the north in the north of Mali`` -> ``in the north of Mali``. The
+second copy is removed (with the whitespace before it); the content-word guard allows exactly
+those words to go. Grammatical doubles (``had had``, ``that that``, ``vous vous``, ``nous nous``,
+German ``die die``) are listed in ``data/artefacts/doubles_ok.txt`` and never touched; a doubled
+word whose second copy is capitalised (``Bora Bora``, ``Walla Walla``) is taken for a name.
+
+Echoes of a whole line next to the line it repeats are handled across lines by :mod:`.split`.
+Not done yet: echoes separated by punctuation (``many, many``) are deliberately left alone (often
+rhetorical); echoes longer than ``max_ngram`` words are not looked for.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .base import TOKEN_RE, Finding, load_wordset
+
+MAX_NGRAM = 8
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group(0), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
+
+
+def _is_word(tok: str) -> bool:
+    return tok[0].isalnum()
+
+
+def detect(text: str, lang: str = "en", cfg=None, max_ngram: int = MAX_NGRAM) -> list[Finding]:
+    ok_doubles = load_wordset("doubles_ok.txt")
+    toks = _tokens(text)
+    low = [t[0].lower() for t in toks]
+    out: list[Finding] = []
+    i = 0
+    n_tok = len(toks)
+    while i < n_tok:
+        found = None
+        for n in range(min(max_ngram, (n_tok - i) // 2), 0, -1):
+            if low[i : i + n] != low[i + n : i + 2 * n]:
+                continue
+            first = toks[i : i + n]
+            if not any(_is_word(t[0]) for t in first):
+                continue  # "!!", ".." are typography, not echoes
+            if n == 1:
+                word = toks[i][0]
+                if not word[0].isalpha() or word.lower() in ok_doubles:
+                    continue
+                if toks[i + 1][0][0].isupper():
+                    continue  # "Bora Bora", "The The": a name
+            # the second copy must follow the first with only whitespace between
+            gap = text[first[-1][2] : toks[i + n][1]]
+            inner_ok = all(text[toks[k][2] : toks[k + 1][1]] == text[toks[k + n][2] : toks[k + n + 1][1]]
+                           for k in range(i, i + n - 1))
+            if gap.strip() or not gap or not inner_ok:
+                continue
+            found = n
+            break
+        if found:
+            n = found
+            start = toks[i + n - 1][2]  # end of first copy
+            end = toks[i + 2 * n - 1][2]  # end of second copy
+            span = text[start:end]
+            out.append(Finding("echo", "doubled-word" if n == 1 else "repeated-ngram", start, end,
+                               evidence=span.strip(), replacement="", removes_echo=True,
+                               extra={"n": n}))
+            i += 2 * n
+        else:
+            i += 1
+    return out
+
+
+_LINE_NORM = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def norm_words(text: str) -> list[str]:
+    """Lower-cased words of a text, punctuation ignored (for comparing echoed lines)."""
+    return [w for w in _LINE_NORM.split(text.lower()) if w]
+
+
+def is_line_echo(candidate: str, before: str, after: str, min_words: int = 2) -> str | None:
+    """Is ``candidate`` (a whole line) a copy of the words just before it or just after it?
+    Returns ``"tail"`` (repeats the end of ``before``), ``"head"`` (repeats the start of
+    ``after``) or ``None``. Needs at least ``min_words`` words so a one-word heading is not an echo."""
+    cw = norm_words(candidate)
+    if len(cw) < min_words:
+        return None
+    bw = norm_words(before)
+    if len(bw) > len(cw) and bw[-len(cw):] == cw:
+        return "tail"
+    aw = norm_words(after)
+    if len(aw) > len(cw) and aw[: len(cw)] == cw:
+        return "head"
+    return None

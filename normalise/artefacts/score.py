@@ -1,0 +1,112 @@
+"""Document-level MT-origin score: how likely the text is a machine translation, with evidence.
+
+``score_document(doc)`` sets ``doc.mt_evidence`` (artefacts per 1,000 words by type, residue spans,
+names keeping French diacritics in English text, calques, French/German date and number formats,
+literal chrome and locale asset ids even on lines another stage dropped) and ``doc.mt_score`` =
+``1 - exp(-weighted_rate / scale)`` in [0, 1), where ``weighted_rate`` is the sum over evidence
+kinds of weight x occurrences per 1,000 words (weights: :data:`WEIGHTS`, all data, tunable).
+Artefacts are counted from the events and flags this stage left on the lines; when
+:func:`repair_document` has not run, the detectors are run here (flag mode).
+
+Not done yet: the weights are set by judgement, not fitted on labelled MT/human documents; a
+short document (under ~100 words) gets a noisy rate; only French/German-to-English signals are
+modelled (a French document's score relies on the artefact counts alone).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from functools import lru_cache
+
+from ..document import Document
+from .base import WORD_RE, load_table
+
+STAGE = "artefacts"
+WEIGHTS = {
+    "split": 3.0, "echo": 3.0, "orphan": 3.0, "typography": 1.0, "residue": 2.0, "grammar": 2.0,
+    "chrome": 2.0, "diacritic_names": 1.5, "calque": 2.0, "date-format": 1.0, "number-format": 1.0,
+    "dropped_chrome": 1.0, "asset_ids": 1.0,
+}
+SCALE = 10.0
+_DIACRITIC_NAME = re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ]*[àâäçéèêëîïôöùûüÿœ][a-zà-ÿ]*\b")
+
+
+@lru_cache(maxsize=None)
+def signals() -> list[tuple[str, str, re.Pattern, str]]:
+    return [(lg, kind, re.compile(rx), src) for lg, kind, rx, src in load_table("mt_signals.tsv", 4)]
+
+
+def _artefact_counts(doc: Document) -> tuple[Counter, list[dict]]:
+    counts: Counter = Counter()
+    residue: list[dict] = []
+    seen_any = False
+    for rec in doc.lines:
+        for ev in rec.events:
+            if ev.get("stage") != STAGE:
+                continue
+            seen_any = True
+            if ev.get("action") == "merge" and "absorbed" in ev:
+                continue  # the head's side of a merge; the absorbed line's event counts it
+            reason = ev.get("reason", "")
+            fam = reason.split(":", 1)[0]
+            typ = reason.split(":", 1)[1] if fam == "mt" else ("chrome" if reason == "chrome:mt-literal" else None)
+            if typ:
+                n = len(ev.get("evidence", [])) if isinstance(ev.get("evidence"), list) else 1
+                counts[typ] += max(1, n)
+                if typ == "residue":
+                    residue.append({"line": rec.line, **(ev.get("evidence") or {})})
+    if not seen_any:
+        from . import check_findings
+
+        for rec in doc.live_lines():
+            for f in check_findings(rec.current, rec.lang or doc.lang or "en"):
+                counts[f.type] += 1
+                if f.type == "residue":
+                    residue.append({"line": rec.line, **f.as_evidence()})
+    return counts, residue
+
+
+def score_document(doc: Document) -> None:
+    """Set ``doc.mt_score`` and ``doc.mt_evidence`` (see module doc)."""
+    from . import chrome, residue as residue_mod
+
+    lang = doc.lang or "en"
+    live = [r for r in doc.live_lines() if r.current.strip()]
+    text = "\n".join(r.current for r in live)
+    n_words = max(1, len(WORD_RE.findall(text)))
+    counts, residue_spans = _artefact_counts(doc)
+    ev: dict = {"words": n_words}
+    kinds: Counter = Counter(counts)
+    names: Counter = Counter()
+    sig_hits: dict[str, list[str]] = {}
+    if lang == "en":
+        names.update(m.group(0) for m in _DIACRITIC_NAME.finditer(text))
+        kinds["diacritic_names"] = sum(names.values())
+        for lg, kind, rx, _src in signals():
+            if lg != lang:
+                continue
+            for m in rx.finditer(text):
+                sig_hits.setdefault(kind, []).append(m.group(0))
+                kinds[kind] += 1
+    # lines another stage dropped still tell where the page came from
+    dropped = [r for r in doc.lines if r.action == "drop" and r.reason != "chrome:mt-literal" and r.current.strip()]
+    dropped_chrome = [r.current.strip() for r in dropped if chrome.detect(r.current)]
+    assets = [f.evidence for r in doc.lines for f in residue_mod.detect(r.current, "xx") if f.detail == "asset-id"]
+    kinds["dropped_chrome"] = len(dropped_chrome)
+    kinds["asset_ids"] = len(assets)
+    per_k = {k: round(v * 1000.0 / n_words, 2) for k, v in sorted(kinds.items()) if v}
+    weighted = sum(WEIGHTS.get(k, 1.0) * v * 1000.0 / n_words for k, v in kinds.items())
+    ev.update({
+        "per_1000_words": per_k,
+        "counts": {k: v for k, v in sorted(kinds.items()) if v},
+        "residue_spans": residue_spans,
+        "diacritic_names": dict(names),
+        "signals": sig_hits,
+        "dropped_chrome": dropped_chrome,
+        "asset_ids": assets,
+        "weighted_rate": round(weighted, 3),
+    })
+    doc.mt_evidence = ev
+    doc.mt_score = round(1.0 - math.exp(-weighted / SCALE), 4)

@@ -1,0 +1,243 @@
+"""Discovering French-origin terms that are not in the termbase yet.
+
+Evidence kinds (word lists and weights in ``normalise/data/terms_discovery.yaml``):
+
+* ``diacritic``: a capitalised token with French letters inside English text (``Ménaka``,
+  ``Tiémoko``), unless it is an English loanword with accents (``Café``).
+* ``french-particle``: a capitalised sequence joined by French particles inside English text
+  (``Quai d'Orsay``, ``Ministère des Armées``).
+* ``acronym-fr-expansion``: an acronym whose letters are the initials of a French-looking word
+  sequence somewhere in the corpus (``FAMa`` / ``Forces armées maliennes``); the expansion is
+  given as the candidate's variant.
+* ``quoted-foreign``: a short quoted phrase in English text that looks French.
+* ``two-spellings``: a capitalised name written two ways across the corpus that differ only by
+  accents (``Goita`` / ``Goïta``).
+
+Anything already matched by the termbase is skipped. Candidates are ranked by
+``weight * count + number of documents`` and carry up to three contexts.
+
+Not done yet: no language model scoring (lingua could confirm "looks French" for quoted text);
+two-spelling detection ignores transliteration variants (``Abdullaye`` / ``Abdoulaye``).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from ..document import Document
+from .match import find_terms, fold
+from .termbase import Termbase
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "terms_discovery.yaml"
+TSV_COLUMNS = ("cand_id", "kind", "surface", "variants", "count", "n_docs", "score", "lang", "docs", "contexts")
+
+
+@lru_cache(maxsize=1)
+def _lists() -> dict[str, Any]:
+    return yaml.safe_load(DATA.read_text(encoding="utf-8"))
+
+
+@dataclass
+class Candidate:
+    """A possible French-origin term, with its evidence."""
+
+    cand_id: str
+    kind: str
+    surface: str
+    count: int = 0
+    docs: list[str] = field(default_factory=list)
+    contexts: list[str] = field(default_factory=list)
+    variants: list[str] = field(default_factory=list)
+    lang: str = "en"
+    score: float = 0.0
+
+    def to_row(self) -> dict[str, str]:
+        return {"cand_id": self.cand_id, "kind": self.kind, "surface": self.surface,
+                "variants": " | ".join(self.variants), "count": str(self.count), "n_docs": str(len(self.docs)),
+                "score": f"{self.score:g}", "lang": self.lang, "docs": ",".join(self.docs),
+                "contexts": " || ".join(c.replace("\t", " ").replace("\n", " ") for c in self.contexts)}
+
+
+def _cand_id(kind: str, surface: str) -> str:
+    key = fold(surface).lower()
+    slug = re.sub(r"[^a-z0-9]+", "_", key).strip("_")[:32] or "x"
+    return f"{slug}_{hashlib.sha1((kind + '|' + key).encode()).hexdigest()[:6]}"
+
+
+def _doc_texts(doc: Document) -> Iterable[tuple[str, str]]:
+    """(lang, text) of each live line, or of the whole text for a document without lines."""
+    if doc.lines:
+        for rec in doc.live_lines():
+            lang = rec.lang or doc.lang
+            if lang and rec.current.strip():
+                yield lang, rec.current
+    elif doc.text and doc.lang:
+        yield doc.lang, doc.text
+
+
+def _context(text: str, start: int, end: int, width: int = 50) -> str:
+    a, b = max(0, start - width), min(len(text), end + width)
+    return ("…" if a else "") + text[a:start] + "[" + text[start:end] + "]" + text[end:b] + ("…" if b < len(text) else "")
+
+
+# Tokens for acronym expansion: French elisions (l', d') are tokens of their own.
+_WORD = re.compile(r"[^\W\d_]+['’]?")
+_ACRONYM = re.compile(r"(?<!\w)([A-Z][A-Za-z]{1,7})(?!\w)")
+_QUOTED = re.compile(r"[«“\"]\s*([^\"“”«»\n]{2,60}?)\s*[»”\"]")
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.cands: dict[tuple[str, str], Candidate] = {}
+
+    def add(self, kind: str, surface: str, doc_id: str, lang: str, context: str, variant: str | None = None) -> None:
+        key = (kind, fold(surface).lower())
+        c = self.cands.get(key)
+        if c is None:
+            c = self.cands[key] = Candidate(cand_id=_cand_id(kind, surface), kind=kind, surface=surface, lang=lang)
+        c.count += 1
+        if doc_id not in c.docs:
+            c.docs.append(doc_id)
+        if len(c.contexts) < 3 and context not in c.contexts:
+            c.contexts.append(context)
+        if variant and variant not in c.variants and variant != c.surface:
+            c.variants.append(variant)
+
+
+def _covered(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def _french_score(words: list[str], lists: dict[str, Any]) -> int:
+    fw = set(lists["french_function_words"])
+    letters = set(lists["french_letters"])
+    n = sum(1 for w in words if w.lower() in fw or w.lower().rstrip("'’") + "'" in fw)
+    n += sum(1 for w in words if any(c in letters for c in w))
+    return n
+
+
+def _expansions(tokens: list[str], acronym: str, skip: set[str], fw: set[str], letters: set[str]) -> str | None:
+    """A word sequence of ``tokens`` whose initials spell ``acronym`` (skip words not counted)
+    and that looks French; the first found."""
+    # Mixed-case acronyms (FAMa) spell their words with the capitals only.
+    target = (acronym if acronym.isupper() else "".join(c for c in acronym if c.isupper())).lower()
+    for i, w in enumerate(tokens):
+        if fold(w[:1]).lower() != target[0] or w.lower() in skip:
+            continue
+        j, k, used = i, 0, []
+        while j < len(tokens) and k < len(target):
+            t = tokens[j]
+            if t.lower() in skip and k > 0:
+                used.append(t)
+                j += 1
+                continue
+            if fold(t[:1]).lower() != target[k]:
+                break
+            used.append(t)
+            k += 1
+            j += 1
+        if k == len(target) and len(used) >= len(target):
+            french = any(u.lower() in fw for u in used) or any(c in letters for u in used for c in u)
+            if french:
+                return " ".join(used).replace("' ", "'")
+    return None
+
+
+def discover_candidates(docs: Iterable[Document], tb: Termbase, min_count: int = 1) -> list[Candidate]:
+    """Ranked candidates (best first) from the live lines of ``docs``; see the module docstring."""
+    lists = _lists()
+    letters = set(lists["french_letters"])
+    fw = set(lists["french_function_words"])
+    skip = set(lists["acronym_skip_words"])
+    en_accented = {w.lower() for w in lists["english_accented"]}
+    col = _Collector()
+    spellings: dict[str, dict[str, list[tuple[str, str]]]] = {}
+    acronyms: dict[str, list[tuple[str, str, str]]] = {}
+    all_tokens: list[str] = []
+    for doc in docs:
+        for lang, text in _doc_texts(doc):
+            spans = [(o.start, o.end) for o in find_terms(text, lang, tb)]
+            tokens = [m.group(0).replace("’", "'") for m in _WORD.finditer(text)]
+            all_tokens.extend(tokens + ["."])
+            for m in _ACRONYM.finditer(text):
+                a = m.group(1)
+                if sum(c.isupper() for c in a) >= 2 and not _covered(spans, *m.span()):
+                    acronyms.setdefault(a, []).append((doc.doc_id, lang, _context(text, *m.span())))
+            for m in re.finditer(r"(?<!\w)[^\W\d_]+", text):
+                w = m.group(0)
+                if w[:1].isupper() and len(w) > 2 and not _covered(spans, m.start(), m.end()):
+                    spellings.setdefault(fold(w).lower(), {}).setdefault(w, []).append(
+                        (doc.doc_id, _context(text, m.start(), m.end())))
+            if lang != "en":
+                continue
+            for m in re.finditer(r"(?<!\w)[A-ZÀ-Þ][\w\-]+(?:\s+(?:de|du|des|la|le|les)\s+|\s+[dl]['’])[A-ZÀ-Þ][\w\-]+", text):
+                if not _covered(spans, m.start(), m.end()):
+                    col.add("french-particle", m.group(0), doc.doc_id, lang, _context(text, m.start(), m.end()))
+                    spans.append(m.span())
+            for m in re.finditer(r"(?<!\w)[^\W\d_][\w\-]*", text):
+                w = m.group(0)
+                if (w[:1].isupper() and any(c in letters for c in w) and w.lower() not in en_accented
+                        and not _covered(spans, m.start(), m.end())):
+                    col.add("diacritic", w, doc.doc_id, lang, _context(text, m.start(), m.end()))
+            for m in _QUOTED.finditer(text):
+                inner = m.group(1).strip()
+                words = inner.split()
+                if (len(words) <= lists["quoted_max_words"] and _french_score(words, lists) >= lists["quoted_min_french"]
+                        and not _covered(spans, m.start(1), m.end(1))):
+                    col.add("quoted-foreign", inner, doc.doc_id, lang, _context(text, m.start(1), m.end(1)))
+    for a, hits in acronyms.items():
+        exp = _expansions(all_tokens, a, skip, fw, letters)
+        if exp:
+            for doc_id, lang, ctx in hits:
+                col.add("acronym-fr-expansion", a, doc_id, lang, ctx, variant=exp)
+    for key, forms in spellings.items():
+        if len(forms) < 2:
+            continue
+        accented = [f for f in forms if any(c in letters for c in f)]
+        plain = [f for f in forms if not any(c in letters for c in f)]
+        if not accented or not plain:
+            continue
+        best = max(accented, key=lambda f: len(forms[f]))
+        for f, hits in forms.items():
+            for doc_id, ctx in hits:
+                col.add("two-spellings", best, doc_id, "en", ctx, variant=f)
+    weights = lists["weights"]
+    out = [c for c in col.cands.values() if c.count >= min_count]
+    for c in out:
+        c.score = weights.get(c.kind, 1) * c.count + len(c.docs)
+    out.sort(key=lambda c: (-c.score, c.kind, c.surface))
+    return out
+
+
+def write_candidates_tsv(cands: Iterable[Candidate], path: str | Path) -> Path:
+    """``terms/candidates.tsv``: a header then one candidate per line (columns ``TSV_COLUMNS``)."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    with p.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=TSV_COLUMNS, delimiter="\t", lineterminator="\n",
+                           quoting=csv.QUOTE_MINIMAL)
+        w.writeheader()
+        for c in cands:
+            w.writerow(c.to_row())
+    return p
+
+
+def read_candidates_tsv(path: str | Path) -> list[Candidate]:
+    with Path(path).open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    out = []
+    for r in rows:
+        out.append(Candidate(cand_id=r["cand_id"], kind=r["kind"], surface=r["surface"],
+                             count=int(r.get("count") or 0), docs=[d for d in (r.get("docs") or "").split(",") if d],
+                             contexts=[c for c in (r.get("contexts") or "").split(" || ") if c],
+                             variants=[v for v in (r.get("variants") or "").split(" | ") if v],
+                             lang=r.get("lang") or "en", score=float(r.get("score") or 0)))
+    return out

@@ -1,0 +1,228 @@
+"""Finding termbase terms in text: one compiled regular expression per language.
+
+How matching works:
+
+* Text and forms are *folded* one character to one character (so offsets stay valid): accents
+  removed (``Maïga`` -> ``Maiga``), typographic apostrophes and dashes straightened, NBSP -> space.
+  Case is kept in the folded text; each token of a form is matched case-insensitively unless it is
+  an acronym (two or more capitals: ``UN`` must not match French ``un``) or the variant says
+  ``case: exact``.
+* Words of a form may be separated by any run of whitespace or hyphens; ``inflect`` variants accept
+  a plural ending on each word (``Status of Force(s) Agreement(s)``).
+* All variants of all entries go into one alternation, longest first, between word boundaries, so
+  ``UN Security Council`` wins over ``UN`` and ``Operation Barkhane`` over ``Barkhane``.
+* Ambiguous variants (``Sofa``, ``Wagner``, ``Barkhane``, ``Serval``...) are kept only when the
+  entry's context cues say so (negative cue words near the match and no more positive ones ->
+  rejected; no cue at all -> the entry's ``default``). Short all-capital acronyms inside a
+  shouting headline are rejected.
+
+The regex engine is Python's ``re``: a hand-written matcher, because no well-kept library here does
+accent- and inflection-tolerant multi-word dictionary matching with offsets (sacremoses and pysbd
+tokenise; they do not look up terms).
+
+Not done yet: no morphological analysis beyond plural endings (no French feminine/elision
+variants other than those listed as forms); cues are word prefixes in a character window, not a
+classifier.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from typing import Any
+
+from .termbase import Entry, Termbase, Variant
+
+# Characters folded to a single ASCII stand-in (one-to-one, offsets preserved).
+_PUNCT_FOLD = {
+    "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+    "\u00a0": " ", "\u202f": " ", "\u2009": " ",
+}
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(c: str) -> str:
+    if c in _PUNCT_FOLD:
+        return _PUNCT_FOLD[c]
+    if c.isascii():
+        return c
+    d = unicodedata.normalize("NFD", c)
+    base = "".join(ch for ch in d if not unicodedata.combining(ch))
+    return base if len(base) == 1 else c
+
+
+def fold(text: str) -> str:
+    """Accent-free, apostrophe/dash-straightened copy of ``text`` with the same length."""
+    if text.isascii():
+        return text
+    return "".join(_fold_char(c) for c in text)
+
+
+def _is_acronym_token(tok: str) -> bool:
+    return sum(1 for c in tok if c.isupper()) >= 2
+
+
+_TOKEN_SPLIT = re.compile(r"[\s\-]+")
+_SEP = r"[\s\-]+"
+_PLURAL = r"(?:s|es|x)?"
+
+
+def variant_pattern(v: Variant) -> str:
+    """The regex source for one variant (over folded text)."""
+    parts = []
+    for tok in _TOKEN_SPLIT.split(fold(v.form).strip()):
+        if not tok:
+            continue
+        pat = re.escape(tok)
+        if v.inflect and tok[-1:].isalpha():
+            pat += _PLURAL
+        exact = v.case == "exact" or (v.case is None and _is_acronym_token(tok))
+        parts.append(pat if exact else f"(?i:{pat})")
+    return _SEP.join(parts)
+
+
+@dataclass
+class Occurrence:
+    """One term found in a text. Offsets are character offsets into that text."""
+
+    term_id: str
+    start: int
+    end: int
+    surface: str
+    canonical: str  # what canonicalisation writes for this surface in this language
+    lang: str
+    form: str = ""  # the termbase variant that matched
+    plural: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _cue_regex(cues: tuple[str, ...]) -> re.Pattern[str] | None:
+    cues = tuple(c for c in cues if c.strip())
+    if not cues:
+        return None
+    alts = "|".join(re.escape(fold(c).lower()) for c in sorted(cues, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alts})")
+
+
+def transfer_spelling(surface: str, form: str, keep_case: bool = True, diacritics: bool = True) -> str:
+    """Rewrite ``surface`` with the accents (and, if not ``keep_case``, the case) of ``form``
+    wherever the two are the same letters; the rest of ``surface`` (plural endings, spacing) is
+    kept. ``Maiga`` + ``Maïga`` -> ``Maïga``; ``MAIGA`` -> ``MAÏGA``."""
+    fs, ff = fold(surface), fold(form)
+    n = min(len(fs), len(ff))
+    if fs[:n].lower() != ff[:n].lower():
+        return surface
+    out = []
+    for i, c in enumerate(surface):
+        if i >= n:
+            out.append(c)
+            continue
+        # Diacritics are only added, never removed: "Cédéao" and "CEDEAO" are both correct.
+        t = form[i] if diacritics and not form[i].isascii() else c
+        model = c if keep_case else form[i]
+        t = t.upper() if model.isupper() else (t.lower() if model.islower() else t)
+        out.append(t)
+    return "".join(out)
+
+
+class Matcher:
+    """All variants of one language compiled into one regex, plus the per-entry cue regexes."""
+
+    def __init__(self, tb: Termbase, lang: str):
+        self.lang = lang
+        self.tb = tb
+        specs: list[tuple[int, str, Entry, Variant]] = []
+        for entry in tb.entries.values():
+            lf = entry.forms.get(lang)
+            if not lf:
+                continue
+            for v in lf.variants:
+                specs.append((len(v.form), variant_pattern(v), entry, v))
+        specs.sort(key=lambda s: -s[0])
+        self.groups: dict[str, tuple[Entry, Variant]] = {}
+        alts = []
+        for i, (_, pat, entry, v) in enumerate(specs):
+            name = f"v{i}"
+            self.groups[name] = (entry, v)
+            alts.append(f"(?P<{name}>{pat})")
+        self.regex = re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)") if alts else None
+        self.cues: dict[str, tuple[Any, Any]] = {
+            e.id: (_cue_regex(e.context.positive), _cue_regex(e.context.negative))
+            for e in tb.entries.values() if e.context
+        }
+
+    def _context_ok(self, entry: Entry, folded: str, start: int, end: int) -> bool:
+        ctx = entry.context
+        if ctx is None:
+            return True
+        pos_re, neg_re = self.cues[entry.id]
+        left = folded[max(0, start - ctx.window):start].lower()
+        right = folded[end:end + ctx.window].lower()
+        pos = sum(len(r.findall(left)) + len(r.findall(right)) for r in (pos_re,) if r)
+        neg = sum(len(r.findall(left)) + len(r.findall(right)) for r in (neg_re,) if r)
+        if neg and neg >= pos:
+            return False
+        if not pos and not neg:
+            return ctx.default == "accept"
+        return True
+
+    @staticmethod
+    def _shouting(folded: str, start: int, end: int) -> bool:
+        """A short acronym inside an all-capitals headline (``MALI: LA JUNTE ... AU MALI``): the
+        letters around it (same line, 40 characters either side) are nearly all capitals."""
+        ls = folded.rfind("\n", 0, start) + 1
+        le = folded.find("\n", end)
+        le = len(folded) if le == -1 else le
+        around = folded[max(ls, start - 40):start] + folded[end:min(le, end + 40)]
+        letters = [c for c in around if c.isalpha()]
+        return len(letters) >= 10 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+    def find(self, text: str) -> list[Occurrence]:
+        if self.regex is None or not text:
+            return []
+        folded = fold(text)
+        out: list[Occurrence] = []
+        for m in self.regex.finditer(folded):
+            entry, v = self.groups[m.lastgroup]  # type: ignore[index]
+            start, end = m.span()
+            if v.ambiguous and not self._context_ok(entry, folded, start, end):
+                continue
+            if (end - start) <= 3 and folded[start:end].isupper() and self._shouting(folded, start, end):
+                continue
+            surface = text[start:end]
+            plural = len(_TOKEN_SPLIT.sub(" ", m.group(0))) > len(_TOKEN_SPLIT.sub(" ", fold(v.form))) \
+                and v.inflect
+            out.append(Occurrence(term_id=entry.id, start=start, end=end, surface=surface,
+                                  canonical=canonical_surface(surface, v, entry, self.lang, plural),
+                                  lang=self.lang, form=v.form, plural=plural))
+        return out
+
+
+def canonical_surface(surface: str, v: Variant, entry: Entry, lang: str, plural: bool = False) -> str:
+    """What the per-language policy writes for ``surface`` (matched through variant ``v``)."""
+    lf = entry.forms[lang]
+    if v.replace_with:
+        if plural:
+            ending = surface[len(v.form):] if fold(surface).lower().startswith(fold(v.form).lower()) else ""
+            return v.replace_with + ending
+        return v.replace_with
+    if not lf.canon_diacritics and not lf.canon_case:
+        return surface
+    # Only rewrite when the surface has the form's shape (same separators); otherwise keep it.
+    if len(surface) < len(v.form):
+        return surface
+    return transfer_spelling(surface, v.form, keep_case=not lf.canon_case, diacritics=lf.canon_diacritics)
+
+
+def find_terms(text: str, lang: str, tb: Termbase) -> list[Occurrence]:
+    """Every termbase term in ``text`` (language ``lang``: "en" or "fr"), in text order.
+
+    Languages the termbase has no forms for give an empty list."""
+    if lang not in ("en", "fr"):
+        return []
+    return tb.matcher(lang).find(text)

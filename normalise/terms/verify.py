@@ -1,0 +1,140 @@
+"""Verifying terms across an English/French pair, repairing what can be repaired.
+
+:func:`verify_pair` finds the terms on both sides, pairs occurrences of the same term id in order
+of appearance, and fills ``pair.terms`` with one dict per term occurrence::
+
+    {"term_id": "barkhane", "en_span": [s, e], "fr_span": [s, e],
+     "en": "Barkhane", "fr": "Barkhane", "status": "ok"}
+
+A span is ``None`` when that side has no counterpart. Status and flags:
+
+* ``ok``: both sides have the term.
+* ``mistranslated``: one side lacks the term but contains one of the entry's known
+  mistranslations (``canapé`` for Sofa, ``junta`` in French). When that side is machine output
+  (``pair.origin`` ``mt:en->fr`` makes the French side MT) the mistranslation is replaced by the
+  target form and the status is ``repaired``; the pair gets ``term:mistranslated`` either way, and
+  ``term:repaired`` when repaired.
+* ``missing``: the counterpart is simply absent: flag ``term:missing``. Not repaired (inserting a
+  term into a sentence is a translation decision, not a spelling fix).
+
+Not done yet: no span alignment by position or by word alignment (occurrences of the same term are
+paired in order); a counterpart expressed by a pronoun or paraphrase is reported missing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..document import Pair
+from .match import find_terms, fold
+from .protect import Slot, target_form
+from .termbase import Termbase
+
+
+@dataclass
+class VerifyConfig:
+    """repair: replace known mistranslations on the machine-translated side (default True).
+    ignore_types: entry types not checked (default: none)."""
+
+    repair: bool = True
+    ignore_types: tuple[str, ...] = ()
+
+
+def mt_sides(pair: Pair) -> set[str]:
+    """Which sides of a pair are machine output, from ``pair.origin`` (``mt:en->fr`` -> {"fr"})."""
+    m = re.match(r"mt:([a-z]+)->([a-z+]+)", pair.origin or "")
+    if not m:
+        return set()
+    return set(m.group(2).split("+")) - {m.group(1)}
+
+
+def _find_mistranslation(text: str, phrases: tuple[str, ...]) -> tuple[int, int] | None:
+    folded = fold(text).lower()
+    for ph in sorted(phrases, key=len, reverse=True):
+        m = re.search(rf"(?<!\w){re.escape(fold(ph).lower())}(?:s|es|x)?(?!\w)", folded)
+        if m:
+            return m.span()
+    return None
+
+
+def _pairs(pair: Pair, tb: Termbase, cfg: VerifyConfig):
+    occ = {"en": find_terms(pair.en, "en", tb), "fr": find_terms(pair.fr, "fr", tb)}
+    if cfg.ignore_types:
+        occ = {k: [o for o in v if tb[o.term_id].type not in cfg.ignore_types] for k, v in occ.items()}
+    by_id: dict[str, dict[str, list]] = {}
+    for lang, lst in occ.items():
+        for o in lst:
+            by_id.setdefault(o.term_id, {"en": [], "fr": []})[lang].append(o)
+    return by_id
+
+
+def verify_pair(pair: Pair, tb: Termbase, cfg: VerifyConfig | None = None) -> None:
+    """Check that each term on one side has its counterpart on the other (see module docstring)."""
+    cfg = cfg or VerifyConfig()
+    mt = mt_sides(pair)
+    # First pass: repair known mistranslations on the MT side, then recompute from the new text.
+    repairs: list[dict[str, Any]] = []
+    if cfg.repair and mt:
+        for _ in range(8):  # each pass repairs at most one phrase; bounded
+            rep = _repair_once(pair, tb, cfg, mt)
+            if rep is None:
+                break
+            repairs.append(rep)
+    terms: list[dict[str, Any]] = []
+    flags: set[str] = set()
+    for term_id, sides in _pairs(pair, tb, cfg).items():
+        en, fr = sides["en"], sides["fr"]
+        for i in range(max(len(en), len(fr))):
+            e = en[i] if i < len(en) else None
+            f = fr[i] if i < len(fr) else None
+            rec: dict[str, Any] = {"term_id": term_id,
+                                   "en_span": [e.start, e.end] if e else None,
+                                   "fr_span": [f.start, f.end] if f else None,
+                                   "en": e.surface if e else None, "fr": f.surface if f else None,
+                                   "status": "ok"}
+            if e is None or f is None:
+                other = "fr" if f is None else "en"
+                entry = tb[term_id]
+                if _find_mistranslation(getattr(pair, other), entry.mistranslations.get(other, ())):
+                    rec["status"] = "mistranslated"
+                    flags.add("term:mistranslated")
+                else:
+                    rec["status"] = "missing"
+                    flags.add("term:missing")
+            terms.append(rec)
+    for rep in repairs:
+        for t in terms:
+            if t["term_id"] == rep["term_id"] and t["status"] == "ok" and t[rep["side"]] == rep["after"]:
+                t.update(status="repaired", before=rep["before"])
+                flags.update(("term:mistranslated", "term:repaired"))
+                break
+    terms.sort(key=lambda t: (t["en_span"] or t["fr_span"] or [0])[0])
+    pair.terms = terms
+    for f in sorted(flags):
+        if f not in pair.flags:
+            pair.flags.append(f)
+
+
+def _repair_once(pair: Pair, tb: Termbase, cfg: VerifyConfig, mt: set[str]) -> dict[str, Any] | None:
+    for term_id, sides in _pairs(pair, tb, cfg).items():
+        for side in ("en", "fr"):
+            other = "fr" if side == "en" else "en"
+            if other not in mt or len(sides[side]) <= len(sides[other]):
+                continue
+            entry = tb[term_id]
+            text = getattr(pair, other)
+            span = _find_mistranslation(text, entry.mistranslations.get(other, ()))
+            if not span:
+                continue
+            src = sides[side][len(sides[other])]
+            slot = Slot(index=0, term_id=term_id, surface=src.surface, start=src.start, end=src.end,
+                        form=src.form, plural=src.plural)
+            form = target_form(slot, side, other, tb)
+            old = text[span[0]:span[1]]
+            if old[:1].isupper() and form[:1].islower():
+                form = form[0].upper() + form[1:]
+            setattr(pair, other, text[:span[0]] + form + text[span[1]:])
+            return {"term_id": term_id, "side": other, "before": old, "after": form}
+    return None

@@ -8,15 +8,14 @@ Resolution order for a direction such as ``en-fr`` (first hit wins):
    ``normalise models import BUNDLE``): ``<models_dir>/opus-mt-en-fr/``;
 3. the Hugging Face cache, read with ``local_files_only`` (never touches the network);
 4. only when going online is allowed (``offline=False`` and ``HF_HUB_OFFLINE`` unset): a download
-   through the hub id, after a ~2 s socket connect to the hub endpoint has shown it is reachable.
+   through the hub id, after one HTTP probe of the hub endpoint bounded to ~2 s has answered.
 
 Anything else raises :class:`ModelUnavailable` at once, naming the model, why, and the exact
 commands that fix it. A directory with a missing or unreadable file raises it naming that file.
 
 What it does not do: no checksum against the hub (a file that parses is trusted); no resume of a
-partial download beyond what ``huggingface_hub`` itself does; the reachability probe is a TCP
-connect, so a proxy that accepts connections but then stalls falls back on huggingface_hub's own
-timeouts.
+partial download beyond what ``huggingface_hub`` itself does; once the probe has answered, a
+download that stalls half-way is bounded only by huggingface_hub's own timeouts.
 """
 
 from __future__ import annotations
@@ -24,7 +23,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import tarfile
 import tempfile
 from dataclasses import dataclass, field
@@ -34,7 +32,7 @@ from urllib.parse import urlparse
 
 __all__ = [
     "DEFAULT_MODELS", "TranslateConfig", "ModelUnavailable", "ResolvedModel", "resolve_model",
-    "check_model_dir", "hub_reachable", "short_name", "pull_model", "import_bundle", "default_models_dir",
+    "check_model_dir", "hub_reachable", "hub_url", "short_name", "pull_model", "import_bundle", "default_models_dir",
 ]
 
 # OPUS-MT checkpoints (Tiedemann & Thottingal 2020, Helsinki-NLP on the Hugging Face Hub), one per
@@ -154,11 +152,13 @@ def _looks_like_path(spec: str) -> bool:
     return spec.startswith(("/", "./", "../", "~")) or os.path.isdir(os.path.expanduser(spec)) or "\\" in spec
 
 
-def fix_text(direction: str, spec: str, online_possible: bool = True) -> str:
-    """The commands that make ``direction``'s model available."""
+def fix_text(direction: str, spec: str, why_not_pull: str = "") -> str:
+    """The commands that make ``direction``'s model available. ``why_not_pull`` says what must
+    change before ``models pull`` can work (offline mode, unreachable hub)."""
     fixes = []
-    if online_possible and not _looks_like_path(spec):
-        fixes.append(f"`normalise models pull {short_name(spec)}` (needs the hub)")
+    if not _looks_like_path(spec):
+        pull = f"`normalise models pull {short_name(spec)}`"
+        fixes.append(f"{pull} ({why_not_pull})" if why_not_pull else pull)
     fixes.append(f"`--model-dir {direction}=/path/to/dir` (or config key stages.translate.models.{direction})")
     fixes.append("`normalise models import BUNDLE` (a directory or .tar.gz of model folders)")
     return "; or ".join(fixes)
@@ -206,34 +206,43 @@ def check_model_dir(path: Path, model: str = "") -> None:
                                    file="model.safetensors") from e
 
 
-def hub_endpoint() -> tuple[str, int]:
-    """Host and port of the configured hub endpoint (``HF_ENDPOINT`` honoured)."""
+def hub_url() -> str:
+    """The configured hub endpoint (``HF_ENDPOINT`` honoured through huggingface_hub)."""
     from huggingface_hub import constants
 
-    u = urlparse(constants.ENDPOINT)
-    return u.hostname or "", u.port or (443 if u.scheme == "https" else 80)
+    return constants.ENDPOINT
 
 
 def hub_reachable(timeout: float = 2.0) -> tuple[bool, str]:
-    """One TCP connect to the hub endpoint, bounded by ``timeout`` (name lookup included)."""
-    host, port = hub_endpoint()
-    if not host:
+    """One bounded HTTP request to the hub endpoint: does anything answer within ``timeout``?
+
+    A bare TCP connect is not enough: behind transparent proxies a connect to any address succeeds
+    and the stall comes later. Name lookup has no timeout of its own, so the whole probe runs in a
+    thread and we stop waiting after ``timeout`` (+0.5 s) whatever happens inside.
+    """
+    url = hub_url()
+    where = urlparse(url).netloc or url
+    if not where:
         return False, "no hub endpoint configured"
     import concurrent.futures as cf
 
-    # getaddrinfo has no timeout of its own: run the whole probe in a thread and stop waiting.
-    def probe() -> None:
-        with socket.create_connection((host, port), timeout=timeout):
-            pass
+    import httpx
+
+    def probe() -> int:
+        return httpx.head(url.rstrip("/") + "/api/models", timeout=timeout, follow_redirects=False).status_code
 
     ex = cf.ThreadPoolExecutor(max_workers=1)
     try:
-        ex.submit(probe).result(timeout=timeout + 0.5)
+        status = ex.submit(probe).result(timeout=timeout + 0.5)
+        if status >= 500:
+            return False, f"the hub ({where}) answered HTTP {status}"
         return True, ""
     except cf.TimeoutError:
-        return False, f"the hub ({host}:{port}) did not answer within {timeout:g} s"
-    except OSError as e:
-        return False, f"the hub ({host}:{port}) is unreachable ({e.__class__.__name__}: {e})"
+        return False, f"the hub ({where}) did not answer within {timeout:g} s"
+    except httpx.TimeoutException:
+        return False, f"the hub ({where}) did not answer within {timeout:g} s"
+    except (httpx.HTTPError, OSError) as e:
+        return False, f"the hub ({where}) is unreachable ({e.__class__.__name__}: {e})"
     finally:
         ex.shutdown(wait=False)
 
@@ -278,11 +287,12 @@ def resolve_model(cfg: TranslateConfig, src: str, tgt: str, allow_download: bool
         why = "offline mode (HF_HUB_OFFLINE or offline: true)" if cfg.is_offline() else "downloads not allowed here"
         raise ModelUnavailable(
             spec, f"not in {cfg.resolved_models_dir()} nor the Hugging Face cache, and {why}",
-            fix_text(direction, spec, online_possible=not cfg.is_offline()))
+            fix_text(direction, spec, "after unsetting HF_HUB_OFFLINE / offline: true, where the hub is reachable"
+                     if cfg.is_offline() else ""))
     ok, why = hub_reachable(cfg.hub_timeout)
     if not ok:
         raise ModelUnavailable(spec, f"not in {cfg.resolved_models_dir()} nor the Hugging Face cache, and {why}",
-                               fix_text(direction, spec, online_possible=False))
+                               fix_text(direction, spec, "on a machine that reaches the hub"))
     try:
         path = _download(spec, cfg.cache_dir)
     except Exception as e:  # hub errors: repo not found, gated, network dropped mid-way
@@ -299,10 +309,10 @@ def pull_model(cfg: TranslateConfig, name: str) -> ResolvedModel:
     direction, spec = _lookup(cfg, name)
     if cfg.is_offline():
         raise ModelUnavailable(spec, "offline mode (HF_HUB_OFFLINE or offline: true) forbids downloads",
-                               fix_text(direction, spec, online_possible=False))
+                               fix_text(direction, spec, "after unsetting HF_HUB_OFFLINE / offline: true"))
     ok, why = hub_reachable(cfg.hub_timeout)
     if not ok:
-        raise ModelUnavailable(spec, why, fix_text(direction, spec, online_possible=False))
+        raise ModelUnavailable(spec, why, fix_text(direction, spec, "on a machine that reaches the hub"))
     try:
         path = _download(spec, cfg.cache_dir)
     except Exception as e:

@@ -1,0 +1,651 @@
+"""Stage 3: per-line boilerplate classification (keep / drop with a reason / heading).
+
+:func:`classify_documents` looks at the text only (no HTML) and combines four kinds of evidence,
+in this order for each document:
+
+1. **Rules** (``normalise/data/boilerplate/rules.tsv``): full-line patterns in English, French and
+   German for skip links, menus, share/follow/subscribe prompts, newsletter and cookie banners, app
+   badges, teaser markers ("Check Also", "Lire aussi", "Auch interessant"), comment prompts,
+   copyright/legal/syndication footers, media labels, bare URLs. A rule matches the *whole* line
+   (after list markers and trailing ``: . › »`` are stripped), so a sentence that starts like a
+   prompt ("Subscribe to the idea that sanctions work") is never a hit. *Weak* rules (single words
+   that can also be a subhead: "Culture", "Contact", "Live") drop a line only next to other chrome
+   or in the first/last lines of a document. Code-level rules that need more than a regex:
+   breadcrumbs ("Home > World > Africa", glued "ConflictsMali"), inline menus
+   ("News | Sport | Weather").
+2. **Credits** (``agencies.txt``): agency signatures ("rm,es/dj (AFP, dpa)"), "(AFP)", "With AFP",
+   "Avec AFP", "mit Material von dpa", "Image: Name/AFP" and "Name/Reuters" lines are dropped with
+   ``credit:*`` and their text appended to ``doc.metadata["credits"]``. A caption with a glued
+   credit ("... Armed ForcesImage: Name/AFP") gives up its credit and is dropped as
+   ``caption:credited`` (a line that carries a photo credit is a photo caption).
+3. **Blocks and duplicates**: the lines after a teaser marker are dropped as ``teaser:related``
+   until a full content paragraph or ``teaser_max_lines``; exact and near duplicates inside a
+   document drop the later copy (``duplicate:caption`` when short and next to its first copy,
+   else ``duplicate:paragraph``); lines repeated across documents of the run drop as
+   ``repeated-across-docs`` (see :class:`BoilerplateConfig` for the thresholds that keep a
+   sentence quoted by two wire stories); runs of short menu-like lines drop as ``nav:menu-run``.
+4. **Statistics with context** in the spirit of jusText: each remaining line is classed by length,
+   stopword density (the best of EN/FR/DE), terminal punctuation and capitalisation as good,
+   near-good, short or bad; a short or near-good line whose nearest non-short neighbours on both
+   sides are chrome (document edges count as chrome) is dropped as ``context:chrome-block``
+   (``caption:alt-text`` when it sits just before a credited caption). Sentence-like lines (enough
+   words, terminal punctuation, function words) are never dropped on context alone.
+
+Protected lines are never dropped by weak rules, repetition, menu runs or context: datelines and
+bylines ("May 3, 2022", "By Jane Doe", "Publié le ..."), and fragments in progress (a line that
+starts with punctuation or a lowercase letter, or follows a line ending in an open bracket: a
+machine-translation split that the artefacts stage rejoins).
+
+Kept titles and subheads get ``record.heading = True``. Empty lines are dropped as ``empty``.
+
+Not done yet: no use of language-specific thresholds (stopword density takes the best of EN/FR/DE);
+near duplicates are only looked for among the previous ``near_dup_window`` lines; cross-document
+repetition needs several documents of the same site in one run to say anything; the teaser block
+after a marker stops on the first full paragraph, so a teaser list interleaved with long snippets
+that end in a full stop is only partly dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+from normalise.document import Document, LineRecord
+
+STAGE = "boilerplate"
+DATA_DIR = Path(__file__).parent / "data" / "boilerplate"
+
+
+@dataclass
+class BoilerplateConfig:
+    """Options of the line classifier (all thresholds are data so they can be tuned on the dev set).
+
+    extra_rules: paths of extra rule tables (same format as ``rules.tsv``), appended after the
+        shipped rules. Default none.
+    weak_reasons: rule reasons that only drop next to other chrome or near a document edge.
+    edge_lines: how many non-empty lines at each end of a document count as "near the edge".
+    repeat_min_docs: a short, non-sentence line seen in at least this many *different stories* of
+        the run is site chrome (``repeated-across-docs``). Default 3.
+    repeat_sentence_min_docs: a sentence-like line needs this many different stories (a quote
+        that wire copy spreads over two or three documents is never dropped). Default 8.
+    short_chars: below this many characters a line is "short" for the context step (jusText's
+        length_low). Default 70.
+    long_chars: from this many characters a line with enough function words is "good" regardless
+        of its neighbours (jusText's length_high). Default 200.
+    stopwords_low / stopwords_high: function-word share that makes a line near-good / good.
+    sentence_min_words: a sentence-like line has at least this many words (and ends like a sentence).
+    menu_max_words / menu_max_chars: the size of a menu item.
+    menu_min_run: consecutive menu-like lines that make a menu when one of them is a rule hit;
+        ``menu_min_run_alone`` when none is. Defaults 3 and 5.
+    teaser_max_lines: the most lines dropped after a teaser marker. Default 8.
+    teaser_stop_chars: a line this long ending in ``.!?`` (not an ellipsis) ends the teaser block.
+    near_dup_window / near_dup_threshold / near_dup_min_chars: near duplicates are lines of at
+        least ``near_dup_min_chars`` whose word-set Jaccard with one of the previous
+        ``near_dup_window`` lines is at least the threshold.
+    dup_min_chars: exact duplicates shorter than this are not dropped as duplicates ("Yes." twice
+        in an interview). Default 15.
+    caption_dup_max_chars: a duplicate this short next to its first copy is a caption.
+    heading_max_words: a kept line without terminal punctuation and at most this many words,
+        followed by content, is a heading.
+    context: run the jusText-style context step. Default True.
+    """
+
+    extra_rules: tuple[str, ...] = ()
+    weak_reasons: tuple[str, ...] = (
+        "nav:link", "nav:section", "label:breaking", "media:label", "comments:label", "footer:link",
+    )
+    edge_lines: int = 3
+    repeat_min_docs: int = 3
+    repeat_sentence_min_docs: int = 8
+    short_chars: int = 70
+    long_chars: int = 200
+    stopwords_low: float = 0.2
+    stopwords_high: float = 0.3
+    sentence_min_words: int = 6
+    menu_max_words: int = 4
+    menu_max_chars: int = 40
+    menu_min_run: int = 3
+    menu_min_run_alone: int = 5
+    teaser_max_lines: int = 8
+    teaser_stop_chars: int = 100
+    near_dup_window: int = 8
+    near_dup_threshold: float = 0.9
+    near_dup_min_chars: int = 30
+    dup_min_chars: int = 15
+    caption_dup_max_chars: int = 300
+    heading_max_words: int = 20
+    context: bool = True
+
+
+# --------------------------------------------------------------------------------------------
+# data tables
+
+
+def _data_lines(path: Path) -> Iterable[str]:
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        if raw.strip() and not raw.lstrip().startswith("#"):
+            yield raw.rstrip("\n")
+
+
+@dataclass
+class RuleTable:
+    """Compiled rules: one alternation, full-matched; ``reasons[i]`` is the reason of group ``r{i}``."""
+
+    pattern: re.Pattern[str]
+    reasons: list[str]
+    sources: list[str]
+
+
+@lru_cache(maxsize=8)
+def load_rules(extra: tuple[str, ...] = ()) -> RuleTable:
+    reasons, parts, sources = [], [], []
+    for path in (DATA_DIR / "rules.tsv", *map(Path, extra)):
+        for line in _data_lines(path):
+            reason, _, rx = line.partition("\t")
+            rx = rx.strip()
+            if not rx:
+                raise ValueError(f"{path}: rule without a pattern: {line!r}")
+            re.compile(rx)  # fail early, naming the file
+            parts.append(f"(?P<r{len(reasons)}>{rx})")
+            reasons.append(reason.strip())
+            sources.append(f"{path.name}:{rx[:60]}")
+    return RuleTable(re.compile("|".join(parts), re.IGNORECASE), reasons, sources)
+
+
+@lru_cache(maxsize=1)
+def load_stopwords() -> dict[str, frozenset[str]]:
+    out: dict[str, frozenset[str]] = {}
+    for line in _data_lines(DATA_DIR / "stopwords.tsv"):
+        lang, _, words = line.partition("\t")
+        out[lang.strip()] = frozenset(words.split())
+    return out
+
+
+@lru_cache(maxsize=1)
+def load_agencies() -> tuple[str, ...]:
+    return tuple(_data_lines(DATA_DIR / "agencies.txt"))
+
+
+@lru_cache(maxsize=1)
+def _credit_patterns() -> dict[str, re.Pattern[str]]:
+    names = sorted(load_agencies(), key=len, reverse=True)
+    ag = "(?:" + "|".join(re.escape(n) for n in names) + ")"
+    agl = rf"{ag}(?:\s*(?:,|/|and|et|und|&)\s*{ag})*"
+    return {
+        # "rm,es/dj (AFP, dpa)", "ck/dj (Reuters)", "(AFP)", "AFP" -- editors' initials and agencies
+        "credit:signature": re.compile(rf"(?:[a-zäöü]{{1,4}}(?:\s*[,/]\s*[a-zäöü]{{1,4}})*\s*)?\(\s*{agl}\s*\)"
+                                       rf"|[a-zäöü]{{1,4}}(?:\s*[,/]\s*[a-zäöü]{{1,4}})+(?:\s*\(\s*{agl}\s*\))?"),
+        # "With AFP", "Avec AFP", "Mit Material von dpa", "Source: AFP", "Quelle: dpa", "(c) AFP"
+        "credit:agency": re.compile(
+            rf"(?:with|avec|mit|(?:mit )?material von|sources?|quellen?|agences?|agencies|d'après|selon|according to)"
+            rf"\s*:?\s*(?:{agl}|agencies|agences|agenturen)(?:\s*(?:and|et|und|&)\s*(?:{agl}|agencies|agences|agenturen))?"
+            rf"|{agl}",
+            re.IGNORECASE),
+        # "Image: Souleymane Ag Anara/AFP", "Photo : X / Reuters", "Bild: picture alliance/dpa", "Name/AFP"
+        "credit:image": re.compile(
+            r"(?:image|images|photo|photos|picture|pictures|foto|fotos|bild|bilder|crédits?(?: photos?)?|"
+            r"credits?|photo credit|photograph|illustration|quelle)\s*:\s*.{2,120}"
+            rf"|[^/:.!?]{{2,60}}\s?/\s?{ag}(?:\s?/\s?[\w .-]{{2,40}})?|{ag}\s?/\s?[^/:.!?]{{2,60}}"),
+        # glued at the end of a caption: "...Armed ForcesImage: Souleymane Ag Anara/AFP"
+        "glued": re.compile(
+            r"^(?P<body>.*?\S)\s*(?P<credit>(?:Image|Photo|Picture|Foto|Bild|Crédit photo|Crédits? ?photos?|Photo credit|Credit)"
+            r"\s?:\s?[^:]{2,120})$"),
+    }
+
+
+_LIST_MARKER = re.compile(r"^\s*(?:\d{1,3}[.)]|[-•*·›»>–—▶►■□●◦]|\[\d+\])\s+")
+_TRAIL = re.compile(r"[\s:.›»>→|·•]+$")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]*)?")
+_KEY = re.compile(r"[\W_]+")
+_TERMINAL = re.compile(r"[.!?…;]['\"”’»)\]]*$|[.!?]\s*\(\w[^()]{0,40}\)$")
+_ELLIPSIS = re.compile(r"(…|\.\.\.)\s*['\"”’»)\]]*$")
+_OPEN_END = re.compile(r"[(\[{«“„]\s*$")
+_FRAGMENT_START = re.compile(r"^[,;:.)\]}»”’\-–—]|^[a-zàâäçéèêëîïôöûùüÿœæß]")
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|"
+    "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre|"
+    "januar|jänner|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember"
+)
+_DATELINE = re.compile(
+    rf"(?:\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\.?\s+(?:{_MONTHS})\b|\b\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}\b"
+    r"|\b\d{4}-\d{2}-\d{2}\b|\b(?:published|updated|posted|publié|mis à jour|modifié|veröffentlicht|aktualisiert|stand)\b)",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(r"^(?:by|par|von|from|de|text:|texte\s?:|reporting by)\s+\S", re.IGNORECASE)
+_BREADCRUMB_SEP = re.compile(r"\s[>›»|•·/]\s|\s?[>›]\s?")
+_INLINE_MENU_SEP = re.compile(r"\s*[|•·]\s*")
+_GLUED_CRUMB = re.compile(r"(?:[A-ZÀ-Ý][a-zà-ÿ]{2,}){2,}[A-ZÀ-Ý]?[a-zà-ÿ]*")
+
+
+def rule_key(text: str) -> str:
+    """The line as rules see it: list markers and trailing ``: . › »`` stripped."""
+    return _TRAIL.sub("", _LIST_MARKER.sub("", text.strip()))
+
+
+def dup_key(text: str) -> str:
+    """Comparison key for duplicates and repetition: lowercase letters and digits only."""
+    return _KEY.sub(" ", text.lower()).strip()
+
+
+# --------------------------------------------------------------------------------------------
+# per-line features
+
+
+@dataclass
+class _Line:
+    rec: LineRecord
+    text: str
+    key: str
+    words: list[str] = field(default_factory=list)
+    stop: float = 0.0
+    terminal: bool = False
+    verdict: str = ""  # "" undecided | bad | good | neargood | short
+    reason: str = ""
+    weak: bool = False
+    protected: bool = False
+    sentence: bool = False
+    menu_like: bool = False
+    detail: dict = field(default_factory=dict)
+
+
+def _stop_density(words: list[str]) -> float:
+    if not words:
+        return 0.0
+    sw = load_stopwords()
+    low = [w.lower().replace("’", "'") for w in words]
+    best = 0.0
+    for lst in sw.values():
+        n = 0
+        for w in low:
+            if w in lst or ("'" in w and w[: w.index("'") + 1] in lst):
+                n += 1
+        best = max(best, n / len(low))
+    return best
+
+
+def _features(rec: LineRecord, cfg: BoilerplateConfig) -> _Line:
+    text = rec.current.strip()
+    ln = _Line(rec=rec, text=text, key=dup_key(text))
+    ln.words = _WORD.findall(text)
+    ln.stop = _stop_density(ln.words)
+    ln.terminal = bool(_TERMINAL.search(text)) and not _ELLIPSIS.search(text)
+    ln.sentence = (len(ln.words) >= cfg.sentence_min_words and ln.terminal and ln.stop >= cfg.stopwords_low)
+    ln.menu_like = (
+        0 < len(ln.words) <= cfg.menu_max_words and len(text) <= cfg.menu_max_chars
+        and not _TERMINAL.search(text) and not any(c.isdigit() for c in text) and ":" not in text
+    )
+    return ln
+
+
+def _is_dateline(text: str) -> bool:
+    return len(text) <= 120 and (bool(_DATELINE.search(text)) or bool(_BYLINE.match(text)))
+
+
+# --------------------------------------------------------------------------------------------
+# classification of one document
+
+
+def _match_rule(ln: _Line, table: RuleTable) -> str | None:
+    if len(ln.text) > 400:
+        return None
+    key = rule_key(ln.text)
+    if not key:
+        return None
+    m = table.pattern.fullmatch(key)
+    if m is None:
+        return None
+    return table.reasons[int(m.lastgroup[1:])]
+
+
+def _structural_rule(ln: _Line, cfg: BoilerplateConfig) -> str | None:
+    """Rules that need more than a regex over the whole line."""
+    text = ln.text
+    if _GLUED_CRUMB.fullmatch(text) and len(text) <= 40:
+        # "ConflictsMali", "NewsWorldAfrica": menu labels whose separators the scraper lost.
+        return "nav:breadcrumb"
+    if _is_dateline(text):
+        return None
+    parts = [p for p in _INLINE_MENU_SEP.split(text) if p]
+    if len(parts) >= 3 and all(len(_WORD.findall(p)) <= 3 for p in parts) and not ln.terminal:
+        return "nav:menu-inline"  # "News | Sport | Weather"
+    crumbs = [p for p in re.split(r"\s[>›»/]\s|\s?[>›]\s?", text) if p.strip()]
+    if len(crumbs) >= 3 and all(len(_WORD.findall(p)) <= 4 for p in crumbs) and not ln.terminal \
+            and "«" not in text:
+        return "nav:breadcrumb"  # "Home > World > Africa"
+    return None
+
+
+def _credit(ln: _Line) -> tuple[str, str] | None:
+    """``(reason, credit text)`` when the whole line is a credit."""
+    if len(ln.text) > 160:
+        return None
+    pats = _credit_patterns()
+    key = ln.text.strip().rstrip(".")
+    for reason in ("credit:signature", "credit:agency", "credit:image"):
+        if pats[reason].fullmatch(key):
+            return reason, key
+    return None
+
+
+def _glued_credit(ln: _Line) -> tuple[str, str] | None:
+    """``(caption body, credit)`` for a caption ending in "Image: Name/AGENCY" or similar."""
+    if "/" not in ln.text and ":" not in ln.text:
+        return None
+    m = _credit_patterns()["glued"].match(ln.text)
+    if not m:
+        return None
+    credit = m.group("credit")
+    body = m.group("body")
+    # the credit part must name an agency or a "Name/Source" pair, so "Photo: what it shows" in
+    # running prose is not taken for a credit
+    value = credit.split(":", 1)[1].strip()
+    agencies = load_agencies()
+    if "/" not in value and not any(re.search(rf"\b{re.escape(a)}\b", value) for a in agencies):
+        return None
+    if len(value.split()) > 12:
+        return None
+    return body, credit
+
+
+def _drop(ln: _Line, reason: str, **detail) -> None:
+    ln.verdict = "bad"
+    ln.reason = reason
+    ln.detail = detail
+
+
+def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfig) -> None:
+    table = load_rules(tuple(cfg.extra_rules))
+    credits: list[str] = doc.metadata.setdefault("credits", [])
+    lines: list[_Line] = []
+    for rec in doc.live_lines():
+        if not rec.current.strip():
+            rec.drop(STAGE, "empty")
+            continue
+        lines.append(_features(rec, cfg))
+    n = len(lines)
+
+    # protection: datelines/bylines and fragments in progress
+    for i, ln in enumerate(lines):
+        prev = lines[i - 1].text if i else ""
+        if _is_dateline(ln.text) and len(ln.words) <= 15:
+            ln.protected = True
+        if _FRAGMENT_START.match(ln.text) or (prev and _OPEN_END.search(prev)):
+            ln.protected = True
+
+    # 1-2. credits, captions with glued credits, rules
+    for i, ln in enumerate(lines):
+        cr = _credit(ln)
+        if cr:
+            credits.append(cr[1])
+            _drop(ln, cr[0], credit=cr[1])
+            continue
+        glued = _glued_credit(ln)
+        if glued:
+            body, credit = glued
+            credits.append(credit.split(":", 1)[1].strip())
+            _drop(ln, "caption:credited", credit=credit)
+            continue
+        reason = _match_rule(ln, table)
+        if reason is None:
+            reason = _structural_rule(ln, cfg)
+        if reason is None:
+            continue
+        if ln.protected and (reason in cfg.weak_reasons or reason.startswith("nav:")) \
+                and not reason.startswith("nav:skip"):
+            continue
+        _drop(ln, reason)
+        ln.weak = reason in cfg.weak_reasons
+
+    # weak rule hits stand only next to other chrome or near an edge
+    for i, ln in enumerate(lines):
+        if ln.verdict == "bad" and ln.weak:
+            near_edge = i < cfg.edge_lines or i >= n - cfg.edge_lines
+            prev_bad = i > 0 and lines[i - 1].verdict == "bad" and not lines[i - 1].weak
+            next_bad = i + 1 < n and lines[i + 1].verdict == "bad" and not lines[i + 1].weak
+            prev_weak = i > 0 and lines[i - 1].verdict == "bad"
+            next_weak = i + 1 < n and lines[i + 1].verdict == "bad"
+            if not (near_edge or prev_bad or next_bad or (prev_weak and next_weak)):
+                ln.verdict, ln.reason, ln.weak = "", "", False
+
+    # 3a. teaser blocks after a marker
+    i = 0
+    while i < n:
+        ln = lines[i]
+        if ln.verdict == "bad" and ln.reason == "teaser:marker":
+            j, taken = i + 1, 0
+            while j < n and taken < cfg.teaser_max_lines:
+                nxt = lines[j]
+                if nxt.verdict == "bad":
+                    if nxt.reason == "teaser:marker":
+                        break
+                    j += 1
+                    continue
+                if len(nxt.text) >= cfg.teaser_stop_chars and nxt.terminal and nxt.sentence:
+                    break
+                _drop(nxt, "teaser:related", marker=ln.rec.line)
+                taken += 1
+                j += 1
+            i = j
+            continue
+        i += 1
+
+    # 3b. duplicates inside the document (exact anywhere, near within a window)
+    first_seen: dict[str, int] = {}
+    recent: list[tuple[int, frozenset[str]]] = []
+    for i, ln in enumerate(lines):
+        if not ln.key:
+            continue
+        orig = first_seen.get(ln.key)
+        if orig is None and len(ln.text) >= cfg.near_dup_min_chars:
+            ws = frozenset(w.lower() for w in ln.words)
+            for j, other in recent:
+                o = lines[j]
+                if not ws or not other:
+                    continue
+                lr = min(len(o.text), len(ln.text)) / max(len(o.text), len(ln.text))
+                if lr >= 0.8 and len(ws & other) / len(ws | other) >= cfg.near_dup_threshold:
+                    orig = j
+                    break
+        if orig is not None and ln.verdict != "bad" and len(ln.text) >= cfg.dup_min_chars:
+            o = lines[orig]
+            adjacent = i - orig <= 2
+            kind = "duplicate:caption" if (adjacent and len(ln.text) <= cfg.caption_dup_max_chars) \
+                or o.reason.startswith("caption") else "duplicate:paragraph"
+            _drop(ln, kind, duplicate_of=o.rec.line)
+        first_seen.setdefault(ln.key, i)
+        if len(ln.text) >= cfg.near_dup_min_chars:
+            recent.append((i, frozenset(w.lower() for w in ln.words)))
+            recent = recent[-cfg.near_dup_window:]
+
+    # 3c. repetition across documents of the run
+    for ln in lines:
+        if ln.verdict or ln.protected:
+            continue
+        count = repeated.get(ln.key, 0)
+        need = cfg.repeat_sentence_min_docs if ln.sentence else cfg.repeat_min_docs
+        if count >= need:
+            _drop(ln, "repeated-across-docs", docs=count)
+
+    # 3d. runs of short menu-like lines
+    i = 0
+    while i < n:
+        if not (lines[i].menu_like or lines[i].verdict == "bad"):
+            i += 1
+            continue
+        j = i
+        while j < n and (lines[j].menu_like or lines[j].verdict == "bad"):
+            j += 1
+        run = lines[i:j]
+        undecided = [x for x in run if not x.verdict and not x.protected]
+        has_rule = any(x.verdict == "bad" for x in run)
+        if undecided and (
+            (has_rule and len(run) >= cfg.menu_min_run and len(undecided) >= 2)
+            or len(run) >= cfg.menu_min_run_alone
+        ):
+            for x in undecided:
+                _drop(x, "nav:menu-run", run=len(run))
+        i = j
+
+    # 4. statistics with context (jusText-style)
+    for ln in lines:
+        if ln.verdict:
+            continue
+        length = len(ln.text)
+        if length < cfg.short_chars:
+            ln.verdict = "short"
+        elif ln.stop >= cfg.stopwords_high and (length >= cfg.long_chars or ln.terminal):
+            ln.verdict = "good"
+        elif ln.stop >= cfg.stopwords_low:
+            ln.verdict = "neargood"
+        else:
+            ln.verdict = "short"  # long but few function words: tables, lists, name runs; context decides
+        if ln.sentence and ln.verdict != "good" and ln.stop >= cfg.stopwords_high:
+            ln.verdict = "good" if length >= cfg.short_chars else ln.verdict
+
+    if cfg.context:
+        _context(lines, cfg)
+
+    # headings: kept short lines without terminal punctuation that introduce content
+    kept = [ln for ln in lines if ln.verdict != "bad"]
+    for k in range(len(kept) - 1, -1, -1):  # backwards, so a heading can introduce a subhead
+        ln = kept[k]
+        nxt = kept[k + 1] if k + 1 < len(kept) else None
+        if (
+            not ln.terminal and not ln.text.endswith((",", ";", "(", ":")) and 0 < len(ln.words) <= cfg.heading_max_words
+            and not (_is_dateline(ln.text) and len(ln.words) <= 8)
+            and not _FRAGMENT_START.match(ln.text)
+            and not (k > 0 and _OPEN_END.search(kept[k - 1].text))
+            and (nxt is None or not _FRAGMENT_START.match(nxt.text))
+            and (k == 0 or (nxt is not None and (len(nxt.text) >= 40 or nxt.rec.heading)))
+            and not ln.text[:1].isdigit()
+        ):
+            ln.rec.heading = True
+
+    for ln in lines:
+        if ln.verdict == "bad":
+            ln.rec.drop(STAGE, ln.reason, **ln.detail)
+
+
+def _context(lines: list[_Line], cfg: BoilerplateConfig) -> None:
+    """jusText-style smoothing: short / near-good lines between chrome on both sides are chrome.
+
+    Document edges count as chrome. Sentence-like and protected lines are never dropped here."""
+    n = len(lines)
+
+    def neighbour(i: int, step: int, skip: tuple[str, ...]) -> str:
+        j = i + step
+        while 0 <= j < n:
+            v = lines[j].verdict
+            if v not in skip:
+                return "bad" if v in ("bad", "ctxbad") else "good"
+            j += step
+        return "bad"  # document edge
+
+    new: dict[int, str] = {}
+    for i, ln in enumerate(lines):
+        if ln.verdict == "short":
+            p = neighbour(i, -1, ("short", "neargood"))
+            q = neighbour(i, +1, ("short", "neargood"))
+            new[i] = "bad" if p == q == "bad" else "good" if p == q == "good" else "keep"
+    for i, v in new.items():
+        if v == "bad":
+            lines[i].verdict = "ctxbad"
+    for i, ln in enumerate(lines):
+        if ln.verdict == "neargood":
+            p = neighbour(i, -1, ("short", "neargood"))
+            q = neighbour(i, +1, ("short", "neargood"))
+            if p == q == "bad" and not (ln.sentence and ln.stop >= cfg.stopwords_high):
+                ln.verdict = "ctxbad"
+    # after the last good paragraph (the footer zone), a short sentence wedged between two chrome
+    # lines is part of the footer ("How to continue to inform you about our sites.")
+    last_good = max((i for i, ln in enumerate(lines) if ln.verdict == "good"), default=-1)
+    for i in range(last_good + 1, n):
+        ln = lines[i]
+        if ln.verdict in ("short", "neargood", "ctxbad") and ln.sentence and not ln.protected \
+                and len(ln.text) < cfg.short_chars * 2:
+            prev_bad = i == 0 or lines[i - 1].verdict in ("bad", "ctxbad")
+            next_bad = i + 1 >= n or lines[i + 1].verdict in ("bad", "ctxbad")
+            if prev_bad and next_bad and last_good >= 0:
+                _drop(ln, "footer:block")
+    for i, ln in enumerate(lines):
+        if ln.verdict != "ctxbad":
+            continue
+        if ln.protected or ln.sentence:
+            ln.verdict = "short"
+            continue
+        nxt = lines[i + 1] if i + 1 < n else None
+        if nxt is not None and nxt.reason == "caption:credited":
+            _drop(ln, "caption:alt-text")
+        else:
+            _drop(ln, "context:chrome-block")
+    # a document made only of short lines (a list, a poem, a one-line note) has no content for the
+    # context to lean on: if the context step would empty it, it is left alone
+    if lines and not any(ln.verdict != "bad" for ln in lines):
+        for ln in lines:
+            if ln.reason in ("context:chrome-block", "caption:alt-text"):
+                ln.verdict, ln.reason, ln.detail = "short", "", {}
+
+
+# --------------------------------------------------------------------------------------------
+# the run
+
+
+def _story_keys(doc: Document, cfg: BoilerplateConfig) -> set[str]:
+    """Keys of a document's long lines: two documents sharing many are copies of one story."""
+    return {dup_key(r.current) for r in doc.live_lines() if len(r.current) >= 100}
+
+
+def cross_doc_counts(docs: list[Document], cfg: BoilerplateConfig) -> dict[str, int]:
+    """For each line key, in how many *different stories* of the run it occurs.
+
+    Documents that share at least two long lines and 30% of the smaller one's long lines are taken
+    as copies of the same story (syndicated wire copy) and count once, so a title or a quote
+    repeated by copies of one story is never taken for site chrome."""
+    per_key: dict[str, list[int]] = defaultdict(list)
+    for d, doc in enumerate(docs):
+        seen = set()
+        for r in doc.live_lines():
+            t = r.current.strip()
+            if not t:
+                continue
+            k = dup_key(t)
+            if k and k not in seen:
+                seen.add(k)
+                per_key[k].append(d)
+    stories: dict[int, set[str]] = {}
+
+    def same_story(a: int, b: int) -> bool:
+        for x in (a, b):
+            if x not in stories:
+                stories[x] = _story_keys(docs[x], cfg)
+        sa, sb = stories[a], stories[b]
+        inter = len(sa & sb)
+        return inter >= 2 and inter >= 0.3 * min(len(sa), len(sb))
+
+    need = min(cfg.repeat_min_docs, cfg.repeat_sentence_min_docs)
+    out: dict[str, int] = {}
+    for k, ds in per_key.items():
+        if len(ds) < need:
+            continue
+        reps: list[int] = []
+        for d in ds:
+            if all(not same_story(d, r) for r in reps):
+                reps.append(d)
+                if len(reps) >= max(cfg.repeat_min_docs, cfg.repeat_sentence_min_docs):
+                    break  # enough evidence; keeps chrome seen in every document linear
+        out[k] = len(reps)
+    return out
+
+
+def classify_documents(docs: Iterable[Document], cfg: BoilerplateConfig | None = None) -> None:
+    """Classify every live line of every ``ok`` document in place (see the module docstring)."""
+    cfg = cfg or BoilerplateConfig()
+    docs = [d for d in docs if d.ok]
+    repeated = cross_doc_counts(docs, cfg) if len(docs) >= cfg.repeat_min_docs else {}
+    for doc in docs:
+        _classify_doc(doc, repeated, cfg)

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import IO, Any, Iterable
 
 import yaml
 
@@ -217,16 +217,24 @@ def discover_candidates(docs: Iterable[Document], tb: Termbase, min_count: int =
     return out
 
 
-def write_candidates_tsv(cands: Iterable[Candidate], path: str | Path) -> Path:
-    """``terms/candidates.tsv``: a header then one candidate per line (columns ``TSV_COLUMNS``)."""
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    with p.open("w", encoding="utf-8", newline="") as fh:
+def write_candidates_tsv(cands: Iterable[Candidate], path: str | Path | IO[str]) -> Path | None:
+    """``terms/candidates.tsv``: a header then one candidate per line (columns ``TSV_COLUMNS``).
+    ``path`` may also be an open text stream (then nothing is returned)."""
+
+    def write(fh: IO[str]) -> None:
         w = csv.DictWriter(fh, fieldnames=TSV_COLUMNS, delimiter="\t", lineterminator="\n",
                            quoting=csv.QUOTE_MINIMAL)
         w.writeheader()
         for c in cands:
             w.writerow(c.to_row())
+
+    if hasattr(path, "write"):
+        write(path)  # type: ignore[arg-type]
+        return None
+    p = Path(path)  # type: ignore[arg-type]
+    p.parent.mkdir(parents=True, exist_ok=True)
+    with p.open("w", encoding="utf-8", newline="") as fh:
+        write(fh)
     return p
 
 

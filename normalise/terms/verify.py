@@ -4,7 +4,7 @@
 of appearance, and fills ``pair.terms`` with one dict per term occurrence::
 
     {"term_id": "barkhane", "en_span": [s, e], "fr_span": [s, e],
-     "en": "Barkhane", "fr": "Barkhane", "status": "ok"}
+     "en_surface": "Barkhane", "fr_surface": "Barkhane", "status": "ok"}
 
 A span is ``None`` when that side has no counterpart. Status and flags:
 
@@ -92,7 +92,7 @@ def verify_pair(pair: Pair, tb: Termbase, cfg: VerifyConfig | None = None) -> No
             rec: dict[str, Any] = {"term_id": term_id,
                                    "en_span": [e.start, e.end] if e else None,
                                    "fr_span": [f.start, f.end] if f else None,
-                                   "en": e.surface if e else None, "fr": f.surface if f else None,
+                                   "en_surface": e.surface if e else None, "fr_surface": f.surface if f else None,
                                    "status": "ok"}
             if e is None or f is None:
                 other = "fr" if f is None else "en"
@@ -106,7 +106,7 @@ def verify_pair(pair: Pair, tb: Termbase, cfg: VerifyConfig | None = None) -> No
             terms.append(rec)
     for rep in repairs:
         for t in terms:
-            if t["term_id"] == rep["term_id"] and t["status"] == "ok" and t[rep["side"]] == rep["after"]:
+            if t["term_id"] == rep["term_id"] and t["status"] == "ok" and t[rep["side"] + "_surface"] == rep["after"]:
                 t.update(status="repaired", before=rep["before"])
                 flags.update(("term:mistranslated", "term:repaired"))
                 break

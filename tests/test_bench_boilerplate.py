@@ -50,10 +50,12 @@ def test_size_and_spread(pages):
         assert sum(p.lang == lang for p in pages) >= MIN_PER_LANG, lang
 
 
-def test_every_page_has_both_classes_overall_and_content_everywhere(pages):
+def test_pages_are_scored_and_mostly_carry_an_article(pages):
     for p in pages:
-        labels = {g.label for g in p.lines}
-        assert "content" in labels, f"{p.page_id}: a page with no article content"
+        assert any(g.label in bb.SCORED_LABELS for g in p.lines), f"{p.page_id}: nothing to score"
+    # a page that is only a consent wall is real and kept, but the set is about articles
+    with_content = sum(any(g.label == "content" for g in p.lines) for p in pages)
+    assert with_content >= 0.9 * len(pages)
     # each language has real chrome in it, or the drop-precision figure means nothing
     for lang in ("en", "fr", "de"):
         n = sum(g.label == "boilerplate" for p in pages if p.lang == lang for g in p.lines)

@@ -98,7 +98,6 @@ class HFBackend:
         self.model = model.eval()
         self.max_len = min(int(getattr(model.config, "max_position_embeddings", 512) or 512), 512)
         gen = copy.deepcopy(model.generation_config)
-        gen.max_length = None  # max_new_tokens is always given; avoids the both-set warning
         gen.do_sample = False
         self.generation_config = gen
         self._torch = torch
@@ -113,10 +112,13 @@ class HFBackend:
         enc = self.tokenizer(texts, return_tensors="pt", padding=True, truncation=True, max_length=self.max_len)
         enc = {k: v.to(self.device) for k, v in enc.items()}
         gen = copy.copy(self.generation_config)
-        gen.max_new_tokens = max_new_tokens
+        # Encoder-decoder: max_length counts decoder tokens after the start token, so this is
+        # max_new_tokens without transformers' "both max_new_tokens and max_length" warning
+        # (OPUS-MT generation configs set max_length 512).
+        gen.max_length = max_new_tokens + 1
+        gen.max_new_tokens = None
         gen.num_beams = num_beams
-        if min_new_tokens:
-            gen.min_new_tokens = min_new_tokens
+        gen.min_length = min_new_tokens + 1 if min_new_tokens else 0
         with torch.inference_mode():
             out = self.model.generate(**enc, generation_config=gen)
         return self.tokenizer.batch_decode(out, skip_special_tokens=True)

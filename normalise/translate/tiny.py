@@ -127,7 +127,7 @@ def build_tiny_marian(path: str | Path, src: str, tgt: str, size: str = "tiny", 
     model = MarianMTModel(cfg).eval()
     tok = MarianTokenizer(source_spm=str(out / "source.spm"), target_spm=str(out / "target.spm"),
                           vocab=str(out / "vocab.json"), source_lang=src, target_lang=tgt)
-    model.generation_config.max_length = cfg.max_position_embeddings
+    model.generation_config.max_length = 512  # as in the OPUS-MT generation configs
     model.generation_config.num_beams = 1
     model.generation_config.pad_token_id = pad_id
     model.generation_config.decoder_start_token_id = pad_id

@@ -18,7 +18,8 @@ What it does, for every page:
 
 It reports precision / recall / F1 of KEEPING content lines and the precision (and recall) of
 DROPPING boilerplate, micro-averaged over all lines, per language and per site, next to the
-targets of issue 3, plus the worst errors. ``--json PATH`` writes the figures.
+targets of issue 3; drop precision per predicted reason family; accuracy per gold detail
+(caption, cookie, heading-content, ...); and the worst errors. ``--json PATH`` writes it all.
 
 Run::
 
@@ -284,6 +285,40 @@ def score_lines(results: Iterable[LineResult]) -> dict[str, Any]:
     }
 
 
+def reason_table(results: Iterable[LineResult]) -> dict[str, dict[str, Any]]:
+    """Per predicted drop reason family (``nav``, ``teaser``, ...; the text before ``:``): how many
+    lines it dropped and how many of those were gold boilerplate. Tells the classifier's author
+    which rule family costs content."""
+    out: dict[str, dict[str, Any]] = {}
+    for r in results:
+        if r.gold not in SCORED_LABELS or r.kept:
+            continue
+        fam = r.reason.split(":", 1)[0] if r.reason else "?"
+        row = out.setdefault(fam, {"dropped": 0, "boilerplate": 0})
+        row["dropped"] += 1
+        row["boilerplate"] += r.gold == "boilerplate"
+    for row in out.values():
+        row["precision"] = row["boilerplate"] / row["dropped"]
+    return dict(sorted(out.items(), key=lambda kv: (-kv[1]["dropped"], kv[0])))
+
+
+def detail_table(results: Iterable[LineResult]) -> dict[str, dict[str, Any]]:
+    """Per gold detail (``caption``, ``cookie``, ``heading-content``, ...): lines and how many the
+    cleaner got right (boilerplate dropped, content kept). Lines without a detail count as
+    ``(none)``."""
+    out: dict[str, dict[str, Any]] = {}
+    for r in results:
+        if r.gold not in SCORED_LABELS:
+            continue
+        key = f"{r.gold}/{r.detail or '(none)'}"
+        row = out.setdefault(key, {"lines": 0, "right": 0})
+        row["lines"] += 1
+        row["right"] += not r.error
+    for row in out.values():
+        row["accuracy"] = row["right"] / row["lines"]
+    return dict(sorted(out.items()))
+
+
 def worst_errors(results: Iterable[LineResult], n: int) -> list[LineResult]:
     """The ``n`` worst errors: dropped content before kept boilerplate (the issue rates dropping a
     real sentence as worse), then longer lines first (more text lost or left in)."""
@@ -402,7 +437,9 @@ HEADER = (f"{'':<28} {'lines':>6} {'content':>7} {'boiler':>6} {'keepP':>6} {'ke
           f"{'keepF1':>6} {'dropP':>6} {'dropR':>6} {'lostC':>5} {'leftB':>5}")
 
 
-def render(figs: dict[str, Any], errors: list[LineResult], pages: list[Page]) -> str:
+def render(figs: dict[str, Any], errors: list[LineResult], pages: list[Page],
+           reasons: dict[str, dict[str, Any]] | None = None,
+           details: dict[str, dict[str, Any]] | None = None) -> str:
     out: list[str] = []
     a = figs["all"]
     out.append(f"Boilerplate dev set: {len(pages)} pages, {len({p.site for p in pages})} sites, "
@@ -429,6 +466,18 @@ def render(figs: dict[str, Any], errors: list[LineResult], pages: list[Page]) ->
     out.append(HEADER)
     for site, f in figs["by_site"].items():
         out.append(_row(site[:28], f))
+    if reasons:
+        out.append("")
+        out.append("drops by predicted reason family (precision = share that is gold boilerplate)")
+        out.append(f"{'family':<28} {'dropped':>7} {'boiler':>6} {'prec':>6}")
+        for fam, row in reasons.items():
+            out.append(f"{fam[:28]:<28} {row['dropped']:>7} {row['boilerplate']:>6} {row['precision']:6.3f}")
+    if details:
+        out.append("")
+        out.append("by gold label/detail (right = content kept or boilerplate dropped)")
+        out.append(f"{'gold/detail':<28} {'lines':>7} {'right':>6} {'acc':>6}")
+        for key, row in details.items():
+            out.append(f"{key[:28]:<28} {row['lines']:>7} {row['right']:>6} {row['accuracy']:6.3f}")
     if errors:
         out.append("")
         out.append(f"{len(errors)} worst errors (dropped content first, then longest)")
@@ -485,13 +534,16 @@ def main(argv: list[str] | None = None) -> int:
     results = results_for(pages, docs)
     figs = score_lines(results)
     errors = worst_errors(results, args.errors)
-    print(render(figs, errors, pages))
+    reasons = reason_table(results)
+    details = detail_table(results)
+    print(render(figs, errors, pages, reasons, details))
     print(f"\ncleaner time {info['seconds']} s (encoding repair: {info['encoding_repair']}, "
           f"langid: {info['langid']})")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         payload = {"targets": {"keep_f1": TARGET_KEEP_F1, "drop_precision": TARGET_DROP_PRECISION},
                    "pages": len(pages), "sites": len({p.site for p in pages}), "run": info, **figs,
+                   "drop_reasons": reasons, "gold_details": details,
                    "errors": [dataclasses.asdict(e) for e in errors]}
         args.json.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"figures written to {args.json}")

@@ -204,6 +204,25 @@ def test_worst_errors_put_lost_content_first_then_longest():
     assert len(bb.worst_errors(rs, 1)) == 1
 
 
+def test_reason_and_detail_tables_by_hand():
+    def lr(gold, kept, reason, detail=""):
+        r = _lr(gold, kept)
+        r.reason, r.detail = reason, detail
+        return r
+
+    rs = [lr("boilerplate", False, "nav:menu", "nav"), lr("content", False, "nav:menu-inline"),
+          lr("boilerplate", False, "teaser:related", "teaser"), lr("boilerplate", True, "content", "caption"),
+          lr("content", True, "content", "heading-content"), lr("empty", False, "empty")]
+    reasons = bb.reason_table(rs)
+    assert reasons == {"nav": {"dropped": 2, "boilerplate": 1, "precision": 0.5},
+                       "teaser": {"dropped": 1, "boilerplate": 1, "precision": 1.0}}
+    details = bb.detail_table(rs)
+    assert details["boilerplate/caption"] == {"lines": 1, "right": 0, "accuracy": 0.0}
+    assert details["content/(none)"] == {"lines": 1, "right": 0, "accuracy": 0.0}
+    assert details["content/heading-content"]["right"] == 1
+    assert "empty/(none)" not in details
+
+
 def test_results_for_maps_records_and_treats_merge_and_repair_as_kept():
     page = bb.Page(page_id="en_01", lang="en", site="s", lines=[
         bb.GoldLine("content", "Title"), bb.GoldLine("empty", ""), bb.GoldLine("boilerplate", "Share this"),

@@ -1,0 +1,168 @@
+"""Quality of sentence and document alignment against bench/data/align (not a test).
+
+    .venv/bin/python bench/align.py            # table of strict P/R/F1 per set and overall
+    .venv/bin/python bench/align.py --errors   # also list every wrong bead
+
+Sets:
+* ``real``: 10 English/French press releases published in both languages, hand-aligned
+  (bench/data/align/gold.jsonl, provenance in bench/data/align/PROVENANCE.md).
+* ``synthetic``: built here, deterministically (seeded), from the 1-1 beads of the real set:
+  sentences of several documents are pooled into new documents, then edited to create known
+  1-0 / 0-1 (a sentence dropped on one side, an unrelated sentence inserted), 2-1 / 1-2 (two
+  consecutive sentences joined on one side) beads.
+
+Metrics (strict: a predicted bead counts only when it equals a gold bead exactly):
+* ``beads``: every bead, including 1-0/0-1;
+* ``non-null``: only beads with sentences on both sides (what becomes a pair);
+* ``links``: sentence-pair links (i, j) implied by non-null beads, precision/recall over links.
+
+Also: document alignment over the real set (10 English vs 10 French documents, several on the
+same topic), and a length-only Gale-Church baseline in the same run for comparison.
+Exit status 0 whatever the figures (a benchmark, not a test).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from normalise.align import AlignConfig, align_documents, align_sentences  # noqa: E402
+from normalise.document import Document  # noqa: E402
+
+DATA = ROOT / "bench" / "data" / "align"
+
+Bead = tuple[tuple[int, ...], tuple[int, ...]]
+
+
+def load_real() -> list[dict]:
+    with open(DATA / "gold.jsonl", encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def synthetic(real: list[dict], n_docs: int = 12, size: int = 12, seed: int = 7) -> list[dict]:
+    """Documents made of pooled 1-1 pairs with known edits (see module docstring)."""
+    rng = random.Random(seed)
+    pairs = [(d["en"][b[0][0]], d["fr"][b[1][0]]) for d in real for b in d["beads"]
+             if len(b[0]) == 1 and len(b[1]) == 1]
+    out = []
+    for k in range(n_docs):
+        chosen = rng.sample(pairs, size)
+        en: list[str] = []
+        fr: list[str] = []
+        beads: list[list[list[int]]] = []
+        i = 0
+        while i < len(chosen):
+            e, f = chosen[i]
+            op = rng.random()
+            if op < 0.10:  # English sentence without translation
+                beads.append([[len(en)], []])
+                en.append(e)
+            elif op < 0.20:  # French sentence without translation
+                beads.append([[], [len(fr)]])
+                fr.append(f)
+            elif op < 0.30 and i + 1 < len(chosen):  # two English sentences, one French
+                e2, f2 = chosen[i + 1]
+                beads.append([[len(en), len(en) + 1], [len(fr)]])
+                en.extend([e, e2])
+                fr.append(f + " " + f2)
+                i += 1
+            elif op < 0.40 and i + 1 < len(chosen):  # one English sentence, two French
+                e2, f2 = chosen[i + 1]
+                beads.append([[len(en)], [len(fr), len(fr) + 1]])
+                en.append(e + " " + e2)
+                fr.extend([f, f2])
+                i += 1
+            else:
+                beads.append([[len(en)], [len(fr)]])
+                en.append(e)
+                fr.append(f)
+            i += 1
+        out.append({"doc": f"syn{k:02d}", "set": "synthetic", "en": en, "fr": fr, "beads": beads})
+    return out
+
+
+def as_beads(raw: list) -> set[Bead]:
+    return {(tuple(e), tuple(f)) for e, f in raw}
+
+
+def prf(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def links(beads: set[Bead]) -> set[tuple[int, int]]:
+    return {(i, j) for e, f in beads for i in e for j in f}
+
+
+def evaluate(docs: list[dict], cfg: AlignConfig, show_errors: bool = False) -> dict[str, list[int]]:
+    """Counts per metric: [tp, n_pred, n_gold]."""
+    c = {"beads": [0, 0, 0], "non-null": [0, 0, 0], "links": [0, 0, 0]}
+    for d in docs:
+        gold = as_beads(d["beads"])
+        pred = {(b.en, b.fr) for b in align_sentences(d["en"], d["fr"], cfg=cfg)}
+        for name, g, p in (
+            ("beads", gold, pred),
+            ("non-null", {b for b in gold if b[0] and b[1]}, {b for b in pred if b[0] and b[1]}),
+            ("links", links(gold), links(pred)),
+        ):
+            c[name][0] += len(g & p)
+            c[name][1] += len(p)
+            c[name][2] += len(g)
+        if show_errors:
+            for b in sorted(pred - gold):
+                print(f"  {d['doc']}: predicted {list(b[0])}-{list(b[1])} not in gold")
+            for b in sorted(gold - pred):
+                print(f"  {d['doc']}: missed gold {list(b[0])}-{list(b[1])}")
+    return c
+
+
+def doc_alignment(real: list[dict]) -> tuple[int, int, int]:
+    en = [Document.from_text(d["doc"] + ".en", "\n".join(d["en"]) + "\n") for d in real]
+    fr = [Document.from_text(d["doc"] + ".fr", "\n".join(d["fr"]) + "\n") for d in real]
+    matches = align_documents(en, fr, {})
+    good = sum(m.en_doc[:-3] == m.fr_doc[:-3] for m in matches)
+    return good, len(matches), len(real)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--errors", action="store_true", help="list wrong and missed beads")
+    args = ap.parse_args()
+    real = load_real()
+    syn = synthetic(real)
+    sets = {"real": real, "synthetic": syn, "overall": real + syn}
+    systems = {
+        "align (no MT)": AlignConfig(),
+        "length only (Gale-Church)": replace(AlignConfig(), length_weight=1.0),
+    }
+    print(f"gold: {len(real)} real document pairs ({sum(len(d['beads']) for d in real)} beads), "
+          f"{len(syn)} synthetic ({sum(len(d['beads']) for d in syn)} beads)\n")
+    header = f"{'system':<27} {'set':<10} {'metric':<9} {'P':>6} {'R':>6} {'F1':>6}  {'tp/pred/gold':>14}"
+    print(header)
+    print("-" * len(header))
+    for sys_name, cfg in systems.items():
+        for set_name, docs in sets.items():
+            counts = evaluate(docs, cfg, show_errors=args.errors and set_name != "overall"
+                              and sys_name.startswith("align"))
+            for metric, (tp, npred, ngold) in counts.items():
+                p, r, f = prf(tp, npred, ngold)
+                print(f"{sys_name:<27} {set_name:<10} {metric:<9} {p:6.3f} {r:6.3f} {f:6.3f}  "
+                      f"{tp:>4}/{npred:>4}/{ngold:>4}")
+        print()
+    good, n_pred, n_gold = doc_alignment(real)
+    p, r, f = prf(good, n_pred, n_gold)
+    print(f"document alignment (real set, {n_gold} EN x {n_gold} FR): "
+          f"P {p:.3f} R {r:.3f} F1 {f:.3f} ({good} right of {n_pred} matched)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -80,6 +80,10 @@ def variant_pattern(v: Variant) -> str:
         if v.inflect and tok[-1:].isalpha():
             pat += _PLURAL
         exact = v.case == "exact" or (v.case is None and _is_acronym_token(tok))
+        if exact and not tok.isupper():
+            # an exact-case form is also accepted in all capitals (headlines: MAÏGA, BARKHANE)
+            up = re.escape(tok.upper()) + (_PLURAL.upper() if v.inflect and tok[-1:].isalpha() else "")
+            pat = f"(?:{pat}|{up})"
         parts.append(pat if exact else f"(?i:{pat})")
     return _SEP.join(parts)
 
@@ -143,7 +147,9 @@ class Matcher:
                 continue
             for v in lf.variants:
                 specs.append((len(v.form), variant_pattern(v), entry, v))
-        specs.sort(key=lambda s: -s[0])
+        # Longest first (the regex alternation takes the first that fits); at equal length a
+        # variant with its own rewrite (FAMA -> FAMa) goes before the generic one.
+        specs.sort(key=lambda s: (-s[0], s[3].replace_with is None))
         self.groups: dict[str, tuple[Entry, Variant]] = {}
         alts = []
         for i, (_, pat, entry, v) in enumerate(specs):

@@ -1,0 +1,158 @@
+"""Term matching: table of positive cases (with the expected surface) and negative cases."""
+
+import pytest
+
+from normalise.terms import find_terms, fold, load_termbase
+
+
+@pytest.fixture(scope="module")
+def tb():
+    return load_termbase()
+
+
+def found(text, lang, tb):
+    return [(o.term_id, o.surface) for o in find_terms(text, lang, tb)]
+
+
+POSITIVE = [
+    # (lang, text, term_id, surface)
+    ("en", "Colonel Abdoulaye Maiga said on television.", "abdoulaye_maiga", "Abdoulaye Maiga"),
+    ("en", "Colonel Abdoulaye Maïga said on television.", "abdoulaye_maiga", "Abdoulaye Maïga"),
+    ("en", "Maiga cited violations of the airspace.", "abdoulaye_maiga", "Maiga"),
+    ("en", "the Status of Force Agreements that framed it", "sofa", "Status of Force Agreements"),
+    ("en", "the Status of Forces Agreement of 2013", "sofa", "Status of Forces Agreement"),
+    ("en", "the status-of-forces agreements were denounced", "sofa", "status-of-forces agreements"),
+    ("en", "Bamako ended the SOFA with France.", "sofa", "SOFA"),
+    ("en", "the agreements (Sofa) setting the framework for French troops", "sofa", "Sofa"),
+    ("en", "the French Barkhane force", "barkhane", "Barkhane force"),
+    ("en", "Operation Barkhane ended in 2022.", "barkhane", "Operation Barkhane"),
+    ("en", "soldiers of Barkhane left Gossi", "barkhane", "Barkhane"),
+    ("en", "the European Task Force Takuba", "takuba", "Task Force Takuba"),
+    ("en", "the French force Serval, then Barkhane", "serval", "Serval"),
+    ("en", "peacekeepers of MINUSMA were attacked", "minusma", "MINUSMA"),
+    ("en", "the EUTM Mali training mission", "eutm_mali", "EUTM Mali"),
+    ("en", "sanctions imposed by ECOWAS in January", "ecowas", "ECOWAS"),
+    ("en", "the UN Security Council met on Tuesday", "un_security_council", "UN Security Council"),
+    ("en", "a closed-door session of the U.N. Security Council", "un_security_council", "U.N. Security Council"),
+    ("en", "the UN said", "un", "UN"),
+    ("en", "the EU suspended its training missions", "eu", "EU"),
+    ("en", "the AU suspended Mali", "au", "AU"),
+    ("en", "the G5 Sahel joint force", "g5_sahel", "G5 Sahel"),
+    ("en", "the G5-Sahel force", "g5_sahel", "G5-Sahel"),
+    ("en", "Russian mercenaries of the Wagner group", "wagner", "Wagner group"),
+    ("en", "Russian paramilitaries from Wagner were seen in Mali", "wagner", "Wagner"),
+    ("en", "after talks in Bamako", "bamako", "Bamako"),
+    ("en", "the base in Gao", "gao", "Gao"),
+    ("en", "the junta announced", "junta", "junta"),
+    ("en", "Mali's Junta Breaks Off From Defense Accords", "junta", "Junta"),
+    ("en", "juntas in the region", "junta", "juntas"),
+    ("en", "jihadists attacked the camp", "jihadist", "jihadists"),
+    ("en", "djihadists attacked the camp", "jihadist", "djihadists"),
+    ("en", "interim president Assimi Goita", "assimi_goita", "Assimi Goita"),
+    ("en", "foreign minister Abdoulaye Diop said", "abdoulaye_diop", "Abdoulaye Diop"),
+    ("en", "President Emmanuel Macron announced", "emmanuel_macron", "Emmanuel Macron"),
+    ("en", "then President Francois Hollande decided", "francois_hollande", "Francois Hollande"),
+    ("en", "the Quai d’Orsay said", "quai_dorsay", "Quai d’Orsay"),
+    ("en", "a statement from the Elysee", "elysee", "Elysee"),
+    ("en", "the Élysée Palace said", "elysee", "Élysée Palace"),
+    ("en", "the FAMa and their partners", "fama", "FAMa"),
+    ("en", "the Malian Armed Forces", "fama", "Malian Armed Forces"),
+    ("en", "alongside members of the Mali Armed Forces", "fama", "Mali Armed Forces"),
+    ("en", "the CEDEAO summit", "ecowas", "CEDEAO"),
+    ("fr", "la junte au pouvoir au Mali", "junta", "junte"),
+    ("fr", "les Accords de statut des forces (Status of Force Agreements, ou Sofa)", "sofa", "Accords de statut des forces"),
+    ("fr", "les accords déterminant le statut des forces Barkhane", "sofa", "accords déterminant le statut des forces"),
+    ("fr", "la dénonciation de l'accord sur le statut des forces", "sofa", "accord sur le statut des forces"),
+    ("fr", "le retrait de la force Barkhane", "barkhane", "force Barkhane"),
+    ("fr", "l'opération Barkhane a pris fin", "barkhane", "opération Barkhane"),
+    ("fr", "la task force Takuba", "takuba", "task force Takuba"),
+    ("fr", "la Minusma a perdu des casques bleus", "minusma", "Minusma"),
+    ("fr", "les sanctions de la Cédéao", "ecowas", "Cédéao"),
+    ("fr", "les sanctions de la CEDEAO", "ecowas", "CEDEAO"),
+    ("fr", "le Conseil de sécurité de l’ONU s'est réuni", "un_security_council", "Conseil de sécurité de l’ONU"),
+    ("fr", "selon l'ONU", "un", "ONU"),
+    ("fr", "les Nations unies", "un", "Nations unies"),
+    ("fr", "l'UE a suspendu", "eu", "UE"),
+    ("fr", "l'Union africaine", "au", "Union africaine"),
+    ("fr", "des djihadistes ont attaqué", "jihadist", "djihadistes"),
+    ("fr", "des jihadistes ont attaqué", "jihadist", "jihadistes"),
+    ("fr", "le colonel Assimi Goïta", "assimi_goita", "Assimi Goïta"),
+    ("fr", "le président François Hollande", "francois_hollande", "François Hollande"),
+    ("fr", "les Forces armées maliennes (FAMa)", "fama", "Forces armées maliennes"),
+    ("fr", "les mercenaires russes du groupe Wagner", "wagner", "groupe Wagner"),
+    ("fr", "le Quai d'Orsay a réagi", "quai_dorsay", "Quai d'Orsay"),
+    ("fr", "l'Élysée a réagi", "elysee", "Élysée"),
+]
+
+
+@pytest.mark.parametrize("lang,text,term_id,surface", POSITIVE)
+def test_positive(tb, lang, text, term_id, surface):
+    assert (term_id, surface) in found(text, lang, tb)
+
+
+NEGATIVE = [
+    # (lang, text, term_id that must NOT be found)
+    ("en", "She fell asleep on the sofa in the living room.", "sofa"),
+    ("en", "Sofa cushions and a leather armchair furnish the lounge.", "sofa"),
+    ("en", "The Sofa was upholstered in green velvet; the room was small.", "sofa"),
+    ("en", "Richard Wagner composed the Ring cycle for Bayreuth.", "wagner"),
+    ("en", "The composer Wagner admired Liszt; his operas are long.", "wagner"),
+    ("en", "Wagner's Tristan und Isolde changed music.", "wagner"),
+    ("en", "A barkhane dune is crescent-shaped, shaped by the wind.", "barkhane"),
+    ("en", "Barkhane dunes migrate across the sand sea under steady wind.", "barkhane"),
+    ("en", "The serval is a wild cat of the African savanna.", "serval"),
+    ("en", "Serval cats hunt small prey in the savanna.", "serval"),
+    ("en", "the unfounded claims", "un"),
+    ("en", "Our union, a European club", "eu"),
+    ("en", "Gold (Au) prices", "au"),
+    ("en", "UNESCO listed the tombs", "un"),
+    ("en", "the Champs-Élysées were crowded", "elysee"),
+    ("en", "the Sahelian states", "sahel"),
+    ("en", "antijihadist", "jihadist"),
+    ("en", "Prime Minister Choguel Maïga said", "abdoulaye_maiga"),
+    ("fr", "un soldat est mort au Mali", "un"),
+    ("fr", "un soldat est mort au Mali", "au"),
+    ("fr", "il est parti en Hollande, aux Pays-Bas, pour voir les tulipes", "francois_hollande"),
+    ("fr", "Il dort sur le sofa du salon.", "sofa"),
+    ("fr", "Le compositeur Wagner et son opéra Parsifal.", "wagner"),
+    ("fr", "une barkhane est une dune en croissant", "barkhane"),
+    ("fr", "MALI : LA JUNTE ROMPT LES ACCORDS, UE ET UA EN ALERTE", "eu"),
+]
+
+
+@pytest.mark.parametrize("lang,text,term_id", NEGATIVE)
+def test_negative(tb, lang, text, term_id):
+    assert term_id not in [t for t, _ in found(text, lang, tb)]
+
+
+def test_offsets_index_the_original_text(tb):
+    text = "« Le colonel Abdoulaye Maïga », dit l’ONU à Bamako."
+    for o in find_terms(text, "fr", tb):
+        assert text[o.start:o.end] == o.surface
+
+
+def test_longest_match_wins(tb):
+    assert found("the UN Security Council said", "en", tb) == [("un_security_council", "UN Security Council")]
+    assert found("Operation Barkhane", "en", tb) == [("barkhane", "Operation Barkhane")]
+
+
+def test_plural_is_reported(tb):
+    occ = find_terms("the Status of Force Agreements", "en", tb)
+    assert occ[0].plural
+    assert not find_terms("the Status of Forces Agreement", "en", tb)[0].plural
+
+
+def test_canonical_restores_diacritics_keeps_case(tb):
+    occ = {o.surface: o.canonical for o in find_terms("MAIGA said. Maiga said. Francois Hollande. Elysee.", "en", tb)}
+    assert occ == {"MAIGA": "MAÏGA", "Maiga": "Maïga", "Francois Hollande": "François Hollande", "Elysee": "Élysée"}
+
+
+def test_unknown_language_gives_nothing(tb):
+    assert find_terms("Barkhane Bamako", "de", tb) == []
+
+
+@pytest.mark.parametrize("raw,folded", [("Maïga", "Maiga"), ("l’ONU", "l'ONU"), ("Élysée", "Elysee"),
+                                        ("a\u00a0b", "a b"), ("œuvre", "œuvre")])
+def test_fold_is_one_to_one(raw, folded):
+    assert fold(raw) == folded
+    assert len(fold(raw)) == len(raw)

@@ -327,6 +327,27 @@ def worst_errors(results: Iterable[LineResult], n: int) -> list[LineResult]:
     return errs[:n]
 
 
+#: Reference rows printed under the cleaner's figures so they can be read in context:
+#: what keeping everything scores, and what a one-line length rule scores (drop lines of fewer
+#: than 5 words, the crudest form of jusText's length feature). Neither is a target.
+BASELINES = {
+    "keep all": lambda text: True,
+    "keep >= 5 words": lambda text: len(text.split()) >= 5,
+}
+
+
+def baseline_figures(pages: list[Page]) -> dict[str, dict[str, Any]]:
+    out = {}
+    for name, keep in BASELINES.items():
+        c = Confusion()
+        for p in pages:
+            for g in p.lines:
+                if g.label in SCORED_LABELS:
+                    c.add(g.label, keep(g.text))
+        out[name] = c.figures()
+    return out
+
+
 def results_for(pages: list[Page], docs: list[Any]) -> list[LineResult]:
     """Pair each gold line with its audit record (same order, same numbering)."""
     out: list[LineResult] = []
@@ -439,7 +460,8 @@ HEADER = (f"{'':<28} {'lines':>6} {'content':>7} {'boiler':>6} {'keepP':>6} {'ke
 
 def render(figs: dict[str, Any], errors: list[LineResult], pages: list[Page],
            reasons: dict[str, dict[str, Any]] | None = None,
-           details: dict[str, dict[str, Any]] | None = None) -> str:
+           details: dict[str, dict[str, Any]] | None = None,
+           baselines: dict[str, dict[str, Any]] | None = None) -> str:
     out: list[str] = []
     a = figs["all"]
     out.append(f"Boilerplate dev set: {len(pages)} pages, {len({p.site for p in pages})} sites, "
@@ -461,6 +483,8 @@ def render(figs: dict[str, Any], errors: list[LineResult], pages: list[Page],
     out.append(_row("ALL (micro)", a))
     for lang, f in figs["by_lang"].items():
         out.append(_row(f"lang={lang}", f))
+    for name, f in (baselines or {}).items():
+        out.append(_row(f"(baseline) {name}"[:28], f))
     out.append("")
     out.append("per site")
     out.append(HEADER)
@@ -536,14 +560,15 @@ def main(argv: list[str] | None = None) -> int:
     errors = worst_errors(results, args.errors)
     reasons = reason_table(results)
     details = detail_table(results)
-    print(render(figs, errors, pages, reasons, details))
+    baselines = baseline_figures(pages)
+    print(render(figs, errors, pages, reasons, details, baselines))
     print(f"\ncleaner time {info['seconds']} s (encoding repair: {info['encoding_repair']}, "
           f"langid: {info['langid']})")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         payload = {"targets": {"keep_f1": TARGET_KEEP_F1, "drop_precision": TARGET_DROP_PRECISION},
                    "pages": len(pages), "sites": len({p.site for p in pages}), "run": info, **figs,
-                   "drop_reasons": reasons, "gold_details": details,
+                   "drop_reasons": reasons, "gold_details": details, "baselines": baselines,
                    "errors": [dataclasses.asdict(e) for e in errors]}
         args.json.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"figures written to {args.json}")

@@ -282,6 +282,17 @@ def test_main_with_a_fake_cleaner_prints_table_and_json(tmp_path, capsys, monkey
     assert len(figs["errors"]) == 3
 
 
+def test_baselines_by_hand():
+    page = bb.Page(page_id="en_01", lang="en", site="s", lines=[
+        bb.GoldLine("content", "A real sentence of several words."), bb.GoldLine("content", "Title"),
+        bb.GoldLine("boilerplate", "Share"), bb.GoldLine("empty", "")])
+    b = bb.baseline_figures([page])
+    keep_all = b["keep all"]
+    assert (keep_all["tp"], keep_all["fp"], keep_all["drop_precision"]) == (2, 1, None)
+    short = b["keep >= 5 words"]
+    assert (short["tp"], short["fn"], short["tn"], short["fp"]) == (1, 1, 1, 0)
+
+
 def test_stats_needs_no_cleaner(capsys):
     assert bb.main(["--stats"]) == 0
     assert "pages" in capsys.readouterr().out

@@ -120,7 +120,7 @@ def repair_document(doc: Document, cfg: ArtefactConfig | None = None) -> None:
     # 2. split segments, echoed lines and orphan lines, across dropped lines
     if cfg.cross_line:
         live = [r for r in doc.live_lines() if r.current.strip()]
-        plans, unsure = split.plan([r.current for r in live], [r.heading for r in live])
+        plans, unsure = split.plan([r.current for r in live], [r.heading for r in live], (doc.lang or "en").split("-")[0])
         for p in plans:
             head = live[p.head]
             before_all = head.current

@@ -81,15 +81,15 @@ def norm_words(text: str) -> list[str]:
 
 def is_line_echo(candidate: str, before: str, after: str, min_words: int = 2) -> str | None:
     """Is ``candidate`` (a whole line) a copy of the words just before it or just after it?
-    Returns ``"tail"`` (repeats the end of ``before``), ``"head"`` (repeats the start of
+    Returns ``"tail"`` (repeats the end of ``before``, or all of it), ``"head"`` (repeats the start of
     ``after``) or ``None``. Needs at least ``min_words`` words so a one-word heading is not an echo."""
     cw = norm_words(candidate)
     if len(cw) < min_words:
         return None
     bw = norm_words(before)
-    if len(bw) > len(cw) and bw[-len(cw):] == cw:
+    if len(bw) >= len(cw) and bw[-len(cw):] == cw:
         return "tail"
     aw = norm_words(after)
-    if len(aw) > len(cw) and aw[: len(cw)] == cw:
+    if len(aw) >= len(cw) and aw[: len(cw)] == cw:
         return "head"
     return None

@@ -24,6 +24,7 @@ LANGS = ("en", "fr", "de")
 _ASSET_ID = re.compile(r"\b[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*[-_](?:FR|DE|EN|fr|de|en)\b(?![-'’])")
 _LETTERS = {"fr": set("éèêëàâçùûîïôœ"), "de": set("äöüß")}
 MIN_MARKERS = 2
+WEAK_CONFIDENCE = 0.8  # lingua confidence needed for a run of >= 3 words with one mark fewer
 
 
 @lru_cache(maxsize=None)
@@ -46,58 +47,71 @@ def span_language(text: str) -> tuple[str, float]:
     return best.language.iso_code_639_1.name.lower(), best.value
 
 
+@lru_cache(maxsize=None)
+def lexicons() -> dict[str, frozenset[str]]:
+    return {lg: function_words(lg) for lg in LANGS}
+
+
 def marks(word: str) -> set[str]:
+    """Languages a lower-case word belongs to: every function-word list that has it (``du`` is
+    French and German), plus the language of letters only it uses (``é`` French, ``ü`` German)."""
     if not word[:1].islower():
         return set()
     w = word.lower().replace("’", "'")
-    found = {lg for lg, lex in exclusive_lexicons().items() if w in lex or w.split("'")[0] in lex and "'" in w}
+    found = {lg for lg, lex in lexicons().items() if w in lex or ("'" in w and w.split("'")[0] in lex)}
     for lg, letters in _LETTERS.items():
         if any(c in letters for c in w):
             found.add(lg)
     return found
 
 
-def detect(text: str, lang: str = "en", cfg=None, min_markers: int = MIN_MARKERS) -> list[Finding]:
+def detect(text: str, lang: str = "en", cfg=None, min_markers: int = MIN_MARKERS,
+           weak_confidence: float = WEAK_CONFIDENCE) -> list[Finding]:
     out: list[Finding] = []
     for m in _ASSET_ID.finditer(text):
         out.append(Finding("residue", "asset-id", m.start(), m.end(), evidence=m.group(0), extra={"lang": m.group(0)[-2:].lower()}))
     if lang not in LANGS:
         return out
     ws = [(m.group(0), m.start(), m.end()) for m in WORD_RE.finditer(text)]
-    own = exclusive_lexicons()[lang]
+    own_only = {lang}
     i = 0
     while i < len(ws):
-        mk = marks(ws[i][0])
-        foreign = mk - {lang}
-        if not foreign or lang in mk:
+        foreign = marks(ws[i][0]) - {lang}
+        if not foreign or lang in marks(ws[i][0]):
             i += 1
             continue
-        # grow a run of words carrying no mark of the segment's own language
+        # grow a run: a word of the segment's language only ends it; a word shared with it
+        # ("in", "a") is neutral; foreign marks are counted per language
         j = i
         counts: dict[str, int] = {}
         while j < len(ws):
-            w = ws[j][0]
-            wm = marks(w)
-            if lang in wm or w.lower() in own:
+            wm = marks(ws[j][0])
+            if wm == own_only:
                 break
             if j > i and text[ws[j - 1][2] : ws[j][1]].strip(" '’-"):
                 break  # punctuation ends a span
-            for lg in wm - {lang}:
-                counts[lg] = counts.get(lg, 0) + 1
+            if lang not in wm:
+                for lg in wm:
+                    counts[lg] = counts.get(lg, 0) + 1
             j += 1
         best = max(counts, key=counts.get) if counts else None
-        if best and counts[best] >= min_markers:
-            # unmarked lower-case words around the marked ones join the span (content words of
-            # the foreign phrase), up to a word of the segment's language or punctuation
-            k = i
-            while k > 0 and not marks(ws[k - 1][0]) and ws[k - 1][0][:1].islower() \
-                    and ws[k - 1][0].lower() not in own and not text[ws[k - 1][2] : ws[k][1]].strip(" '’-"):
-                k -= 1
-            start, end = ws[k][1], ws[j - 1][2]
-            span = text[start:end]
-            slang, conf = span_language(span)
-            if slang == best:
-                out.append(Finding("residue", f"span-{best}", start, end, evidence=span,
-                                   extra={"lang": best, "confidence": round(conf, 3)}))
+        n_run = j - i
+        strong = bool(best) and counts[best] >= min_markers
+        weak = bool(best) and counts[best] == min_markers - 1 and n_run >= 3
+        if strong or weak:
+            # candidate spans: the whole run (unmarked words after the last marked one are the
+            # foreign phrase's content words), then the run cut after its last marked word; a
+            # weak run (one mark) must convince lingua more (``weak_confidence``)
+            last = max(k for k in range(i, j) if marks(ws[k][0]) and lang not in marks(ws[k][0]))
+            need = 0.0 if strong else weak_confidence
+            ends = (j - 1, last) if strong else tuple(e for e in (j - 1, last) if e - i >= 2)
+            for end_k in dict.fromkeys(ends):
+                start, end = ws[i][1], ws[end_k][2]
+                span = text[start:end]
+                slang, conf = span_language(span)
+                if slang == best and conf >= need:
+                    out.append(Finding("residue", f"span-{best}", start, end, evidence=span,
+                                       extra={"lang": best, "confidence": round(conf, 3), "marks": counts[best]}))
+                    break
         i = max(j, i + 1)
     return out

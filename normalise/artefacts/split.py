@@ -29,8 +29,8 @@ from typing import Any
 
 from .base import starts_lower
 from .echo import is_line_echo
-from .orphan import continues
-from .typography import balance_issues
+from .orphan import continues, is_abbreviation
+from .typography import FR_SPACE, balance_issues
 
 _OPENERS = "([«“\"'"
 _CONT_PUNCT = ",;:.)]»”"
@@ -77,24 +77,38 @@ def ends_open(text: str) -> bool:
         return False
     if s[-1] in "([«“":
         return True
+    if finished(s):
+        return False  # a finished sentence with a stray bracket is a typography flag, not a split
     return any(i[0] in "([«“" and s.count(i[0]) > s.count(i[1]) for i in balance_issues(s))
 
 
 def finished(text: str) -> bool:
-    return bool(_TERMINAL.search(text))
+    """Ends with a sentence stop (a full stop after an abbreviation or initial does not count)."""
+    if not _TERMINAL.search(text):
+        return False
+    s = text.rstrip()
+    if s.endswith(".") and not s.endswith(".."):
+        m = re.search(r"([\w.]*[^\W\d_])\.$", s)
+        if m and is_abbreviation(m.group(1)):
+            return False
+    return True
 
 
-def join(t: str, b: str) -> str:
+def join(t: str, b: str, lang: str = "en") -> str:
+    """Join two pieces of one sentence: no space before punctuation that continues the sentence
+    (French: U+202F before ``; :``, the typography policy), none after an opening bracket."""
     t2 = t.rstrip()
     b2 = b.strip()
     if t2 and t2[-1] in "([«“":
         return t2 + _SEAM.sub("", b2)
+    if b2 and lang == "fr" and b2[0] in ";:":
+        return t2 + FR_SPACE + b2
     if b2 and b2[0] in _CONT_PUNCT:
         return t2 + b2
     return t2 + " " + b2
 
 
-def plan(texts: list[str], headings: list[bool] | None = None) -> tuple[list[Plan], list[tuple[int, str]]]:
+def plan(texts: list[str], headings: list[bool] | None = None, lang: str = "en") -> tuple[list[Plan], list[tuple[int, str]]]:
     """Decide the joins over a list of live, non-empty line texts (in order).
 
     Returns the plans (a head and the lines folded into it) and a list of ``(index, detail)``
@@ -126,7 +140,7 @@ def plan(texts: list[str], headings: list[bool] | None = None) -> tuple[list[Pla
         is_split = ends_open(t) or (b.lstrip()[:1] in tuple(_CONT_PUNCT) and b.lstrip()[:3] != "...") \
             or (opens_lower(b) and unfinished)
         if is_split and not (headings[i] and not ends_open(t)):
-            cur_text = join(t, b)
+            cur_text = join(t, b, lang)
             cur.steps.append(Step(i, "split", cur_text, {"signal": _signal(t, b)}))
             i += 1
             continue

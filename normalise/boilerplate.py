@@ -81,13 +81,15 @@ class BoilerplateConfig:
     menu_max_words / menu_max_chars: the size of a menu item.
     menu_min_run: consecutive menu-like lines that make a menu when one of them is a rule hit;
         ``menu_min_run_alone`` when none is. Defaults 3 and 5.
-    teaser_max_lines: the most lines dropped after a teaser marker. Default 8.
+    teaser_max_lines: the most lines dropped after a teaser marker. Default 15.
     teaser_stop_chars: a line this long ending in ``.!?`` (not an ellipsis) ends the teaser block.
     near_dup_window / near_dup_threshold / near_dup_min_chars: near duplicates are lines of at
         least ``near_dup_min_chars`` whose word-set Jaccard with one of the previous
         ``near_dup_window`` lines is at least the threshold.
     dup_min_chars: exact duplicates shorter than this are not dropped as duplicates ("Yes." twice
         in an interview). Default 15.
+    dup_sentence_min_chars: a sentence-like line repeated further than two lines from its first
+        copy is only dropped from this length on (a whole paragraph printed twice). Default 150.
     caption_dup_max_chars: a duplicate this short next to its first copy is a caption.
     heading_max_words: a kept line without terminal punctuation and at most this many words,
         followed by content, is a heading.
@@ -96,7 +98,7 @@ class BoilerplateConfig:
 
     extra_rules: tuple[str, ...] = ()
     weak_reasons: tuple[str, ...] = (
-        "nav:link", "nav:section", "label:breaking", "media:label", "comments:label", "footer:link",
+        "nav:divider", "nav:link", "nav:section", "label:breaking", "media:label", "comments:label", "footer:link",
     )
     edge_lines: int = 3
     repeat_min_docs: int = 3
@@ -110,12 +112,13 @@ class BoilerplateConfig:
     menu_max_chars: int = 40
     menu_min_run: int = 3
     menu_min_run_alone: int = 5
-    teaser_max_lines: int = 8
+    teaser_max_lines: int = 15
     teaser_stop_chars: int = 100
     near_dup_window: int = 8
     near_dup_threshold: float = 0.9
     near_dup_min_chars: int = 30
     dup_min_chars: int = 15
+    dup_sentence_min_chars: int = 150
     caption_dup_max_chars: int = 300
     heading_max_words: int = 20
     context: bool = True
@@ -181,23 +184,36 @@ def _credit_patterns() -> dict[str, re.Pattern[str]]:
                                        rf"|[a-zäöü]{{1,4}}(?:\s*[,/]\s*[a-zäöü]{{1,4}})+(?:\s*\(\s*{agl}\s*\))?"),
         # "With AFP", "Avec AFP", "Mit Material von dpa", "Source: AFP", "Quelle: dpa", "(c) AFP"
         "credit:agency": re.compile(
+            rf"(?:[a-zäöü]{{1,4}}(?:\s*[,/]\s*[a-zäöü]{{1,4}})*\s*,?\s*)?"  # editor's initials: "gos, mit DPA"
             rf"(?:with|avec|mit|(?:mit )?material von|sources?|quellen?|agences?|agencies|d'après|selon|according to)"
             rf"\s*:?\s*(?:{agl}|agencies|agences|agenturen)(?:\s*(?:and|et|und|&)\s*(?:{agl}|agencies|agences|agenturen))?"
             rf"|{agl}",
             re.IGNORECASE),
         # "Image: Souleymane Ag Anara/AFP", "Photo : X / Reuters", "Bild: picture alliance/dpa", "Name/AFP"
         "credit:image": re.compile(
-            r"(?:image|images|photo|photos|picture|pictures|foto|fotos|bild|bilder|crédits?(?: photos?)?|"
-            r"credits?|photo credit|photograph|illustration|quelle)\s*:\s*.{2,120}"
+            rf"(?i:{_CREDIT_LABELS})\s*:\s*.{{2,120}}"
             rf"|[^/:.!?]{{2,60}}\s?/\s?{ag}(?:\s?/\s?[\w .-]{{2,40}})?|{ag}\s?/\s?[^/:.!?]{{2,60}}"),
         # glued at the end of a caption: "...Armed ForcesImage: Souleymane Ag Anara/AFP"
         "glued": re.compile(
-            r"^(?P<body>.*?\S)\s*(?P<credit>(?:Image|Photo|Picture|Foto|Bild|Crédit photo|Crédits? ?photos?|Photo credit|Credit)"
-            r"\s?:\s?[^:]{2,120})$"),
+            rf"^(?P<body>.*?\S)\s*(?P<credit>\(?(?:{_CREDIT_LABELS})\s?:\s?[^:()]{{2,120}}\)?)$"),
+        # "Name, Title (2020). Courtesy of the artist and X Gallery, NY."
+        "courtesy": re.compile(
+            r"^(?P<body>.*?\S)\s*(?P<credit>(?:Courtesy(?: of)?|Avec l'aimable autorisation (?:de |d')|"
+            r"Mit freundlicher Genehmigung(?: von)?)\s?[^:]{2,160})$"),
     }
 
 
+# Labels that introduce a photo credit (EN/FR/DE caption conventions).
+_CREDIT_LABELS = (
+    "Images?|Photos?|Pictures?|Photograph|Photo credit|Credits?|Illustration|Crédits?(?: photos?)?|"
+    "Foto|Fotos|Bild|Bilder|Archivfoto|Symbolfoto|Symbolbild|Titelbild|Bildquelle|Fotoquelle|Quelle"
+)
+# What a "Courtesy of ..." credit names (so "Courtesy of the board, staff got a bonus" is prose).
+_COURTESY_OF = re.compile(
+    r"\b(?:artists?|galler(?:y|ies)|museums?|collections?|archives?|estate|studios?|foundation|library|press|"
+    r"photos?|images?|galerie|musée|bibliothèque|fondation|sammlung|archiv|stiftung|bibliothek)\b|/", re.IGNORECASE)
 _LIST_MARKER = re.compile(r"^\s*(?:\d{1,3}[.)]|[-•*·›»>–—▶►■□●◦]|\[\d+\])\s+")
+_BULLET = re.compile(r"^\s*[-•*·›»>–—▶►■□●◦]\s+")
 _TRAIL = re.compile(r"[\s:.›»>→|·•]+$")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]*)?")
 _KEY = re.compile(r"[\W_]+")
@@ -218,7 +234,7 @@ _DATELINE = re.compile(
 )
 _BYLINE = re.compile(r"^(?:by|par|von|from|de|text:|texte\s?:|reporting by)\s+\S", re.IGNORECASE)
 _BREADCRUMB_SEP = re.compile(r"\s[>›»|•·/]\s|\s?[>›]\s?")
-_INLINE_MENU_SEP = re.compile(r"\s*[|•·]\s*")
+_INLINE_MENU_SEP = re.compile(r"\s+[|•·]\s*|\s*[|•·]\s+")
 _GLUED_CRUMB = re.compile(r"(?:[A-ZÀ-Ý][a-zà-ÿ]{2,}){2,}[A-ZÀ-Ý]?[a-zà-ÿ]*")
 
 
@@ -250,6 +266,8 @@ class _Line:
     protected: bool = False
     sentence: bool = False
     menu_like: bool = False
+    by_rule: bool = False  # dropped by a rule-table or structural rule
+    listed: bool = False  # starts with a list marker ("- ", "• ", "1. ")
     detail: dict = field(default_factory=dict)
 
 
@@ -277,8 +295,9 @@ def _features(rec: LineRecord, cfg: BoilerplateConfig) -> _Line:
     ln.sentence = (len(ln.words) >= cfg.sentence_min_words and ln.terminal and ln.stop >= cfg.stopwords_low)
     ln.menu_like = (
         0 < len(ln.words) <= cfg.menu_max_words and len(text) <= cfg.menu_max_chars
-        and not _TERMINAL.search(text) and not any(c.isdigit() for c in text) and ":" not in text
+        and not _TERMINAL.search(text) and ":" not in text and not _DATELINE.search(text)
     )
+    ln.listed = bool(_BULLET.match(rec.current))
     return ln
 
 
@@ -333,23 +352,75 @@ def _credit(ln: _Line) -> tuple[str, str] | None:
 
 
 def _glued_credit(ln: _Line) -> tuple[str, str] | None:
-    """``(caption body, credit)`` for a caption ending in "Image: Name/AGENCY" or similar."""
-    if "/" not in ln.text and ":" not in ln.text:
+    """``(caption body, credit)`` for a caption ending in "Image: Name/AGENCY", "(Foto: dpa)",
+    "Crédit : Name" or "Courtesy of ..."."""
+    text = ln.text
+    pats = _credit_patterns()
+    m = pats["courtesy"].match(text)
+    if m and _COURTESY_OF.search(m.group("credit")):
+        return m.group("body"), m.group("credit").rstrip(". ")
+    if ":" not in text:
         return None
-    m = _credit_patterns()["glued"].match(ln.text)
+    m = pats["glued"].match(text)
     if not m:
         return None
-    credit = m.group("credit")
-    body = m.group("body")
-    # the credit part must name an agency or a "Name/Source" pair, so "Photo: what it shows" in
-    # running prose is not taken for a credit
+    body, credit = m.group("body"), m.group("credit").strip("() ")
     value = credit.split(":", 1)[1].strip()
-    agencies = load_agencies()
-    if "/" not in value and not any(re.search(rf"\b{re.escape(a)}\b", value) for a in agencies):
+    # the credit part must name an agency, a "Name/Source" pair or a person, so "Photo: what it
+    # shows" in running prose is not taken for a credit
+    names = value.replace("/", " ").split()
+    named = 0 < len(names) <= 6 and all(
+        w[:1].isupper() or w in ("de", "du", "von", "van", "da", "di", "le", "la", "-", "&") for w in names)
+    if "/" not in value and not named and not any(re.search(rf"\b{re.escape(a)}\b", value) for a in load_agencies()):
         return None
-    if len(value.split()) > 12:
+    if len(names) > 12:
         return None
     return body, credit
+
+
+def _heading_like(ln: _Line, cfg: BoilerplateConfig) -> bool:
+    """Short, several words, no sentence end, not a list item or a fragment: a title or subhead."""
+    return (not ln.terminal and 2 <= len(ln.words) <= cfg.heading_max_words and not ln.listed
+            and not ln.text.endswith((",", ";", "(")) and not _FRAGMENT_START.match(ln.text))
+
+
+def _is_good_paragraph(ln: _Line, cfg: BoilerplateConfig) -> bool:
+    """A full paragraph of running text (ends a teaser block, anchors a heading)."""
+    return (ln.verdict != "bad" and len(ln.text) >= cfg.teaser_stop_chars and ln.sentence
+            and ln.stop >= cfg.stopwords_low)
+
+
+def _teaser_block(lines: list[_Line], i: int, good_at: list[bool], cfg: BoilerplateConfig) -> int:
+    """Drop the teasers after the marker at ``i``; returns the index where the block ended.
+
+    The block ends at a full paragraph, at a line that introduces one (the article's next
+    subhead: a full paragraph follows within two lines), at another marker, or after
+    ``teaser_max_lines``. When the first teaser is a list item ("- Title", "• Title") the block is
+    the list: it ends at the first line that is not a list item."""
+    n = len(lines)
+    marker = lines[i].rec.line
+    j, taken, listed = i + 1, 0, None
+    while j < n and taken < cfg.teaser_max_lines:
+        nxt = lines[j]
+        if nxt.verdict == "bad":
+            if nxt.reason == "teaser:marker":
+                break
+            j += 1
+            continue
+        if good_at[j]:
+            break
+        if listed is None:
+            listed = nxt.listed
+        elif listed and not nxt.listed:
+            break
+        if not listed:
+            ahead = [k for k in range(j + 1, min(n, j + 4)) if lines[k].verdict != "bad"][:2]
+            if any(good_at[k] for k in ahead):
+                break
+        _drop(nxt, "teaser:related", marker=marker)
+        taken += 1
+        j += 1
+    return j
 
 
 def _drop(ln: _Line, reason: str, **detail) -> None:
@@ -374,7 +445,7 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
         prev = lines[i - 1].text if i else ""
         if _is_dateline(ln.text) and len(ln.words) <= 15:
             ln.protected = True
-        if _FRAGMENT_START.match(ln.text) or (prev and _OPEN_END.search(prev)):
+        if _FRAGMENT_START.match(rule_key(ln.text) or ln.text) or (prev and _OPEN_END.search(prev)):
             ln.protected = True
 
     # 1-2. credits, captions with glued credits, rules
@@ -387,7 +458,7 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
         glued = _glued_credit(ln)
         if glued:
             body, credit = glued
-            credits.append(credit.split(":", 1)[1].strip())
+            credits.append(credit.split(":", 1)[1].strip() if ":" in credit else credit)
             _drop(ln, "caption:credited", credit=credit)
             continue
         reason = _match_rule(ln, table)
@@ -395,10 +466,10 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
             reason = _structural_rule(ln, cfg)
         if reason is None:
             continue
-        if ln.protected and (reason in cfg.weak_reasons or reason.startswith("nav:")) \
-                and not reason.startswith("nav:skip"):
+        if ln.protected and (reason in cfg.weak_reasons or reason in ("nav:breadcrumb", "nav:menu-inline")):
             continue
         _drop(ln, reason)
+        ln.by_rule = True
         ln.weak = reason in cfg.weak_reasons
 
     # weak rule hits stand only next to other chrome or near an edge
@@ -413,24 +484,15 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
                 ln.verdict, ln.reason, ln.weak = "", "", False
 
     # 3a. teaser blocks after a marker
+    good_at = [_is_good_paragraph(ln, cfg) for ln in lines]
+    first_good = next((i for i, g in enumerate(good_at) if g), n)
     i = 0
     while i < n:
         ln = lines[i]
-        if ln.verdict == "bad" and ln.reason == "teaser:marker":
-            j, taken = i + 1, 0
-            while j < n and taken < cfg.teaser_max_lines:
-                nxt = lines[j]
-                if nxt.verdict == "bad":
-                    if nxt.reason == "teaser:marker":
-                        break
-                    j += 1
-                    continue
-                if len(nxt.text) >= cfg.teaser_stop_chars and nxt.terminal and nxt.sentence:
-                    break
-                _drop(nxt, "teaser:related", marker=ln.rec.line)
-                taken += 1
-                j += 1
-            i = j
+        if ln.verdict == "bad" and ln.reason == "teaser:marker" and i > first_good:
+            # before the first paragraph of the article a marker is a menu entry ("More stories"
+            # in the header): only the marker goes, the title that follows is the article's own
+            i = _teaser_block(lines, i, good_at, cfg)
             continue
         i += 1
 
@@ -442,7 +504,7 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
             continue
         orig = first_seen.get(ln.key)
         if orig is None and len(ln.text) >= cfg.near_dup_min_chars:
-            ws = frozenset(w.lower() for w in ln.words)
+            ws = frozenset(ln.key.split())
             for j, other in recent:
                 o = lines[j]
                 if not ws or not other:
@@ -451,7 +513,10 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
                 if lr >= 0.8 and len(ws & other) / len(ws | other) >= cfg.near_dup_threshold:
                     orig = j
                     break
-        if orig is not None and ln.verdict != "bad" and len(ln.text) >= cfg.dup_min_chars:
+        if orig is not None and ln.verdict != "bad" and len(ln.text) >= cfg.dup_min_chars \
+                and (i - orig <= 2 or not ln.sentence or len(ln.text) >= cfg.dup_sentence_min_chars):
+            # a short sentence repeated further down is kept: formulaic text ("The debate is
+            # held.") under several subheads is content; a repeated title or caption is not
             o = lines[orig]
             adjacent = i - orig <= 2
             kind = "duplicate:caption" if (adjacent and len(ln.text) <= cfg.caption_dup_max_chars) \
@@ -459,8 +524,16 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
             _drop(ln, kind, duplicate_of=o.rec.line)
         first_seen.setdefault(ln.key, i)
         if len(ln.text) >= cfg.near_dup_min_chars:
-            recent.append((i, frozenset(w.lower() for w in ln.words)))
+            recent.append((i, frozenset(ln.key.split())))
             recent = recent[-cfg.near_dup_window:]
+
+    # titles and subheads: a heading-like line with a full paragraph within the next few lines is
+    # not chrome, whatever sits between them (a caption, a date, "Lesezeit: 10 min")
+    for i, ln in enumerate(lines):
+        if not ln.verdict and _heading_like(ln, cfg):
+            ahead = [k for k in range(i + 1, min(n, i + 6)) if lines[k].verdict != "bad"][:3]
+            if any(_is_good_paragraph(lines[k], cfg) for k in ahead):
+                ln.protected = True
 
     # 3c. repetition across documents of the run
     for ln in lines:
@@ -482,9 +555,11 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
             j += 1
         run = lines[i:j]
         undecided = [x for x in run if not x.verdict and not x.protected]
-        has_rule = any(x.verdict == "bad" for x in run)
+        has_rule = any(x.by_rule for x in run)
+        listed = sum(1 for x in run if x.listed)
         if undecided and (
             (has_rule and len(run) >= cfg.menu_min_run and len(undecided) >= 2)
+            or (listed >= cfg.menu_min_run and listed == len(run))  # "- Ligue 1" "- J14" "- Résumé"
             or len(run) >= cfg.menu_min_run_alone
         ):
             for x in undecided:
@@ -506,6 +581,14 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
             ln.verdict = "short"  # long but few function words: tables, lists, name runs; context decides
         if ln.sentence and ln.verdict != "good" and ln.stop >= cfg.stopwords_high:
             ln.verdict = "good" if length >= cfg.short_chars else ln.verdict
+
+    # the alt text of a picture: a short line between chrome and the picture's credited caption
+    for i in range(1, n - 1):
+        ln = lines[i]
+        if ln.verdict in ("short", "neargood") and not ln.terminal and len(ln.text) < cfg.short_chars \
+                and lines[i + 1].reason == "caption:credited" and lines[i - 1].by_rule \
+                and not _FRAGMENT_START.match(ln.text):
+            _drop(ln, "caption:alt-text")
 
     if cfg.context:
         _context(lines, cfg)
@@ -541,6 +624,9 @@ def _context(lines: list[_Line], cfg: BoilerplateConfig) -> None:
         j = i + step
         while 0 <= j < n:
             v = lines[j].verdict
+            if v == "bad" and lines[j].reason.startswith("duplicate:"):
+                j += step  # a second copy says nothing about its neighbours
+                continue
             if v not in skip:
                 return "bad" if v in ("bad", "ctxbad") else "good"
             j += step

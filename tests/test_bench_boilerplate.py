@@ -293,6 +293,26 @@ def test_baselines_by_hand():
     assert (short["tp"], short["fn"], short["tn"], short["fp"]) == (1, 1, 1, 0)
 
 
+@pytest.mark.parametrize("langid_first, expected", [(True, ["repair", "identify", "classify"]),
+                                                     (False, ["repair", "classify", "identify"])])
+def test_run_cleaner_order_and_one_classify_call_over_all_pages(monkeypatch, langid_first, expected):
+    calls = []
+
+    def fake():
+        return (lambda d: calls.append("repair"), lambda d: calls.append("identify"),
+                lambda docs: calls.append(("classify", len(docs))))
+
+    monkeypatch.setattr(bb, "load_cleaner", fake)
+    pages = [bb.Page(page_id=f"en_0{i}", lang="en", site="s", lines=[bb.GoldLine("content", "x")])
+             for i in (1, 2)]
+    bb.run_cleaner(pages, langid_first=langid_first)
+    # one classify call with every page (cross-document evidence), stages in the asked order
+    assert ("classify", 2) in calls
+    order = [c if isinstance(c, str) else c[0] for c in calls]
+    firsts = sorted(set(order), key=order.index)
+    assert firsts == expected
+
+
 def test_stats_needs_no_cleaner(capsys):
     assert bb.main(["--stats"]) == 0
     assert "pages" in capsys.readouterr().out

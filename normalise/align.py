@@ -10,7 +10,7 @@ Two functions:
   (``normalise/data/align/lexicon.tsv``). When a ``translate`` callable is given, the French text
   translated into English adds a word-overlap similarity. No MT model is needed.
 * :func:`align_sentences` aligns the sentences of one document pair by dynamic programming over
-  1-1, 1-2, 2-1, 1-0, 0-1 and 2-2 beads (Gale & Church 1993 style). Each bead is scored by
+  1-1, 1-2, 2-1, 1-0, 0-1 and 2-2 beads, and 3-1 / 1-3 (up to ``max_merge``) (Gale & Church 1993 style). Each bead is scored by
   sentence length (the Gale-Church length model), by anchors shared by both sides (numbers,
   dates, names, cognates, quotes and parentheses, lexicon translations) and, when
   ``translate`` is given, by the overlap between the English side and the machine translation of
@@ -21,7 +21,8 @@ What it does not do yet:
 * No sentence embeddings (LASER/LaBSE as in vecalign); the lexical evidence is cognates plus a
   small hand-made lexicon, so pairs of texts with few numbers, names or cognates fall back on
   length alone.
-* No many-to-many beads beyond 2-2, and no crossing (reordered) alignments.
+* No many-to-many beads beyond 2-2 (k-1 up to ``max_merge``), and no crossing (reordered)
+  alignments.
 * Document alignment compares whole documents; a French document that covers two English stories
   matches at most one of them.
 * Only English/French; the number and date readers know only those two languages' conventions.
@@ -59,18 +60,29 @@ class AlignConfig:
     # (1-1: 0.89, 2-1/1-2: 0.089, 2-2: 0.011, 1-0/0-1: 0.0099); the values are set on the
     # synthetic part of bench/data/align (bench/align.py).
     prior_11: float = 0.0
-    prior_21: float = 0.5
+    prior_21: float = 0.1
     prior_22: float = 1.0
     prior_10: float = 0.0
+    # Beads of up to ``max_merge`` sentences on one side against one on the other (3-1, 1-3, ...:
+    # an English text split in three where the French keeps one sentence); each sentence past
+    # the second adds ``prior_extra``.
+    max_merge: int = 3
+    prior_extra: float = 0.3
+    # In a merged bead, each sentence of the merged side should find some of its evidence on
+    # the other side; when the lowest share found is under ``orphan_cover``, the bead's
+    # similarity loses up to ``orphan_penalty`` (all of it at share 0), so that chrome
+    # ("Citation", a time stamp) is not glued to a neighbour.
+    orphan_cover: float = 0.1
+    orphan_penalty: float = 0.4
     # Cost of leaving one sentence unaligned (1-0 or 0-1), added to ``prior_10``.
-    skip_cost: float = 0.7
+    skip_cost: float = 0.4
     # Gale-Church length model: expected French characters per English character, and the
     # variance per character (Gale & Church used c=1, s2=6.8 for English/French/German).
     chars_ratio: float = 1.12
     chars_var: float = 6.8
     # Weight of the length probability against the lexical similarity in a bead's similarity
     # (0 = lexical only, 1 = length only). Without MT.
-    length_weight: float = 0.35
+    length_weight: float = 0.2
     # With a ``translate`` callable: weight of the MT overlap inside the lexical part.
     mt_weight: float = 0.5
     # Anchor weights: how many "words" a number, a date or a quote/parenthesis mark counts for.
@@ -110,11 +122,15 @@ def _rows(name: str) -> Iterable[list[str]]:
 
 @lru_cache(maxsize=None)
 def months() -> dict[str, dict[str, str]]:
-    """``{"en": {"may": "m5", ...}, "fr": {"mai": "m5", "fevrier": "m2", ...}}`` (folded keys)."""
-    out: dict[str, dict[str, str]] = {"en": {}, "fr": {}}
-    for key, en, fr in _rows("months.tsv"):
+    """``{"en": {"may": "m5", ...}, "fr": {"mai": "m5", "fevrier": "m2", ...}, "abbr": {"nov":
+    "m11", ...}}`` (folded keys; abbreviations serve both languages)."""
+    out: dict[str, dict[str, str]] = {"en": {}, "fr": {}, "abbr": {}}
+    for row in _rows("months.tsv"):
+        key, en, fr = row[:3]
         out["en"][fold(en)] = key
         out["fr"][fold(fr)] = key
+        for ab in (row[3].split("|") if len(row) > 3 and row[3] else ()):
+            out["abbr"][fold(ab)] = key
     return out
 
 
@@ -220,13 +236,17 @@ def numbers(text: str, lang: str) -> list[str]:
 
 
 def dates(text: str, lang: str) -> list[str]:
-    """Month and weekday keys (``"m5"``, ``"d1"``) named in ``text``. English names count only
-    capitalised, and "May" only next to a number (it is also a verb)."""
+    """Month and weekday keys (``"m5"``, ``"d1"``) named in ``text``, in full or abbreviated with
+    a full stop ("Nov.", "janv."). English names count only capitalised, and "May" only next to
+    a number (it is also a verb)."""
     table = months().get(lang, {})
+    abbr = months()["abbr"]
     out = []
     for m in _WORD.finditer(text):
         w = m.group(0)
         key = table.get(fold(w))
+        if key is None and text[m.end(): m.end() + 1] == ".":
+            key = abbr.get(fold(w))  # "Nov." / "nov.", only with its full stop
         if key is None:
             continue
         if lang == "en" and not w[0].isupper():
@@ -379,7 +399,19 @@ def _merge(fs: Sequence[Features]) -> Features:
     return Features(chars=sum(f.chars for f in fs) + len(fs) - 1, units=units, keys=keys)
 
 
-_BEADS = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2))
+def _bead_shapes(cfg: AlignConfig) -> list[tuple[int, int]]:
+    shapes = [(1, 1), (1, 0), (0, 1), (2, 2)]
+    for k in range(2, max(cfg.max_merge, 1) + 1):
+        shapes += [(k, 1), (1, k)]
+    return shapes
+
+
+def _prior(cfg: AlignConfig, di: int, dj: int) -> float:
+    if (di, dj) == (1, 1):
+        return cfg.prior_11
+    if (di, dj) == (2, 2):
+        return cfg.prior_22
+    return cfg.prior_21 + (max(di, dj) - 2) * cfg.prior_extra
 
 
 def align_sentences(
@@ -405,8 +437,7 @@ def align_sentences(
         if len(mt) != m:
             raise ValueError(f"translate returned {len(mt)} texts for {m} inputs")
 
-    prior = {(1, 1): cfg.prior_11, (2, 1): cfg.prior_21, (1, 2): cfg.prior_21, (2, 2): cfg.prior_22}
-
+    shapes = _bead_shapes(cfg)
     def bead_score(i0: int, i1: int, j0: int, j1: int) -> tuple[float, dict[str, float]]:
         a, b = _merge(en_f[i0:i1]), _merge(fr_f[j0:j1])
         lex = lexical_similarity(a, b)
@@ -416,7 +447,16 @@ def align_sentences(
             mts = overlap_f1(" ".join(mt[j0:j1]), " ".join(en_t[i0:i1]))
             ev["mt"] = round(mts, 4)
             lex = (1 - cfg.mt_weight) * lex + cfg.mt_weight * mts
-        return (1 - cfg.length_weight) * lex + cfg.length_weight * ln, ev
+        score = (1 - cfg.length_weight) * lex + cfg.length_weight * ln
+        # A sentence folded into a merge must earn its place: one that finds nothing on the
+        # other side (a time stamp, "Citation", a credit line) is better left unaligned.
+        if i1 - i0 > 1 or j1 - j0 > 1:
+            parts = [(f, b) for f in en_f[i0:i1]] if i1 - i0 > 1 else [(f, a) for f in fr_f[j0:j1]]
+            cov = min(_matched(f.units, other.keys) / f.weight if f.weight else 0.0 for f, other in parts)
+            ev["merge_cover"] = round(cov, 4)
+            if cov < cfg.orphan_cover:
+                score -= cfg.orphan_penalty * (1 - cov / cfg.orphan_cover)
+        return max(score, 0.0), ev
 
     INF = float("inf")
     cost = [[INF] * (m + 1) for _ in range(n + 1)]
@@ -431,7 +471,7 @@ def align_sentences(
             if i == 0 and j == 0:
                 continue
             best, arg = INF, None
-            for di, dj in _BEADS:
+            for di, dj in shapes:
                 pi, pj = i - di, j - dj
                 if pi < 0 or pj < 0 or cost[pi][pj] == INF:
                     continue
@@ -439,7 +479,7 @@ def align_sentences(
                     c = cost[pi][pj] + cfg.skip_cost + cfg.prior_10
                 else:
                     s, _ = bead_score(pi, i, pj, j)
-                    c = cost[pi][pj] + prior[(di, dj)] + (1 - s) * (di + dj) / 2
+                    c = cost[pi][pj] + _prior(cfg, di, dj) + (1 - s) * (di + dj) / 2
                 if c < best:
                     best, arg = c, (di, dj)
             cost[i][j], back[i][j] = best, arg

@@ -30,8 +30,11 @@ Run::
 Exit status: 0 when the benchmark ran (whether or not the targets are met: a benchmark is not a
 test), 2 when the cleaner cannot be imported or the dev set is malformed (with a clear message).
 
-Not done yet: no confidence intervals (the set is a few thousand lines, so one error is worth about
-0.03 points of F1 per hundred lines); no per-reason confusion table beyond the error list.
+The 95% intervals printed next to the headline figures come from a page-level bootstrap
+(pages resampled with replacement, fixed seed, ``--bootstrap N`` resamples; 0 turns it off):
+lines of one page are not independent, so resampling lines would understate the spread.
+
+Not done yet: one annotator, so no agreement figure; no per-site weighting (big pages count more).
 """
 
 from __future__ import annotations
@@ -319,6 +322,37 @@ def detail_table(results: Iterable[LineResult]) -> dict[str, dict[str, Any]]:
     return dict(sorted(out.items()))
 
 
+def bootstrap_interval(results: list[LineResult], n: int, seed: int = 0) -> dict[str, tuple[float, float] | None]:
+    """95% percentile intervals of keep-F1 and drop precision, resampling whole pages."""
+    import random
+
+    by_page: dict[str, Confusion] = {}
+    for r in results:
+        if r.gold in SCORED_LABELS:
+            by_page.setdefault(r.page_id, Confusion()).add(r.gold, r.kept)
+    pages = list(by_page.values())
+    if n <= 0 or not pages:
+        return {"keep_f1": None, "drop_precision": None}
+    rng = random.Random(seed)
+    samples: dict[str, list[float]] = {"keep_f1": [], "drop_precision": []}
+    for _ in range(n):
+        c = Confusion()
+        for _ in pages:
+            c += rng.choice(pages)
+        f = c.figures()
+        for k in samples:
+            if f[k] is not None:
+                samples[k].append(f[k])
+    out: dict[str, tuple[float, float] | None] = {}
+    for k, xs in samples.items():
+        if not xs:
+            out[k] = None
+            continue
+        xs.sort()
+        out[k] = (xs[int(0.025 * (len(xs) - 1))], xs[int(0.975 * (len(xs) - 1))])
+    return out
+
+
 def worst_errors(results: Iterable[LineResult], n: int) -> list[LineResult]:
     """The ``n`` worst errors: dropped content before kept boilerplate (the issue rates dropping a
     real sentence as worse), then longer lines first (more text lost or left in)."""
@@ -469,7 +503,8 @@ HEADER = (f"{'':<28} {'lines':>6} {'content':>7} {'boiler':>6} {'keepP':>6} {'ke
 def render(figs: dict[str, Any], errors: list[LineResult], pages: list[Page],
            reasons: dict[str, dict[str, Any]] | None = None,
            details: dict[str, dict[str, Any]] | None = None,
-           baselines: dict[str, dict[str, Any]] | None = None) -> str:
+           baselines: dict[str, dict[str, Any]] | None = None,
+           intervals: dict[str, tuple[float, float] | None] | None = None) -> str:
     out: list[str] = []
     a = figs["all"]
     out.append(f"Boilerplate dev set: {len(pages)} pages, {len({p.site for p in pages})} sites, "
@@ -481,10 +516,14 @@ def render(figs: dict[str, Any], errors: list[LineResult], pages: list[Page],
             return "n/a"
         return "MET" if x >= target else "NOT MET"
 
+    def ci(key: str) -> str:
+        iv = (intervals or {}).get(key)
+        return "" if not iv else f"   95% CI [{iv[0]:.3f}, {iv[1]:.3f}] (page bootstrap)"
+
     out.append(f"keep-F1         {_fmt(a['keep_f1'])}   target >= {TARGET_KEEP_F1:.2f}   "
-               f"{verdict(a['keep_f1'], TARGET_KEEP_F1)}")
+               f"{verdict(a['keep_f1'], TARGET_KEEP_F1):<7}{ci('keep_f1')}")
     out.append(f"drop precision  {_fmt(a['drop_precision'])}   target >= {TARGET_DROP_PRECISION:.2f}   "
-               f"{verdict(a['drop_precision'], TARGET_DROP_PRECISION)}")
+               f"{verdict(a['drop_precision'], TARGET_DROP_PRECISION):<7}{ci('drop_precision')}")
     out.append("")
     out.append("lostC = content lines dropped; leftB = boilerplate lines kept")
     out.append(HEADER)
@@ -543,6 +582,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, metavar="PATH", help="write the figures as JSON")
     ap.add_argument("--lang", choices=LANGS, action="append", help="only these languages (repeatable)")
     ap.add_argument("--stats", action="store_true", help="print dev-set statistics and exit (no cleaner)")
+    ap.add_argument("--bootstrap", type=int, default=1000, metavar="N",
+                    help="page-level bootstrap resamples for the 95%% intervals (0: off; default 1000)")
     ap.add_argument("--order", choices=("langid-first", "pipeline"), default="langid-first",
                     help="langid-first (default): language id before the classifier; pipeline: "
                          "the order of normalise/pipeline.py (language id after boilerplate)")
@@ -572,7 +613,8 @@ def main(argv: list[str] | None = None) -> int:
     reasons = reason_table(results)
     details = detail_table(results)
     baselines = baseline_figures(pages)
-    print(render(figs, errors, pages, reasons, details, baselines))
+    intervals = bootstrap_interval(results, args.bootstrap)
+    print(render(figs, errors, pages, reasons, details, baselines, intervals))
     print(f"\ncleaner time {info['seconds']} s (encoding repair: {info['encoding_repair']}, "
           f"langid: {info['langid']}, order: {info['order']})")
     if args.json:
@@ -580,6 +622,7 @@ def main(argv: list[str] | None = None) -> int:
         payload = {"targets": {"keep_f1": TARGET_KEEP_F1, "drop_precision": TARGET_DROP_PRECISION},
                    "pages": len(pages), "sites": len({p.site for p in pages}), "run": info, **figs,
                    "drop_reasons": reasons, "gold_details": details, "baselines": baselines,
+                   "intervals_95": intervals, "bootstrap": args.bootstrap,
                    "errors": [dataclasses.asdict(e) for e in errors]}
         args.json.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"figures written to {args.json}")

@@ -313,6 +313,23 @@ def test_run_cleaner_order_and_one_classify_call_over_all_pages(monkeypatch, lan
     assert firsts == expected
 
 
+def test_bootstrap_interval_brackets_the_figure_and_is_deterministic():
+    rs = []
+    for i in range(12):  # pages of varying quality
+        for j in range(10):
+            r = _lr("content" if j < 6 else "boilerplate", kept=(j < 6) != (j == i % 10))
+            r.page_id = f"p{i}"
+            rs.append(r)
+    f = bb.score_lines(rs)["all"]
+    iv = bb.bootstrap_interval(rs, 300)
+    assert iv == bb.bootstrap_interval(rs, 300)
+    lo, hi = iv["keep_f1"]
+    assert lo <= f["keep_f1"] <= hi and lo < hi
+    assert bb.bootstrap_interval(rs, 0) == {"keep_f1": None, "drop_precision": None}
+    perfect = [_lr("content", True), _lr("boilerplate", False)]
+    assert bb.bootstrap_interval(perfect, 50)["keep_f1"] == (1.0, 1.0)
+
+
 def test_stats_needs_no_cleaner(capsys):
     assert bb.main(["--stats"]) == 0
     assert "pages" in capsys.readouterr().out

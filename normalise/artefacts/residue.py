@@ -3,12 +3,14 @@ German in an English translation, English in French), and locale-tagged asset na
 (``google-play-badge_FR``).
 
 How a span is found: each lower-case word is marked with the languages whose function-word list
-(``data/artefacts/function_{en,fr,de}.txt``) has it *exclusively*, or by letters only one of the
+(``data/artefacts/function_{en,fr,de}.txt``) has it, and by letters only one of the
 languages uses in lower-case words (``é è ç`` French, ``ä ö ü ß`` German). A run of words with no
-mark of the segment's own language that holds at least ``min_markers`` marks of one foreign
-language is a candidate; lingua (built once, restricted to en/fr/de) must then agree that the
+word *only* of the segment's own language (shared words such as ``in``, ``a`` are neutral) that
+holds at least ``min_markers`` marks of one foreign language is a candidate; lingua (built once, restricted to en/fr/de) must then agree that the
 span is in that language. Capitalised words never carry a mark (names: ``Le Pen``, ``de Gaulle``,
 ``Der Spiegel`` are not residue). Flags only: what the span should have said is unknown.
+A function word right before a capitalised word counts as a name particle (``de Gaulle``,
+``d'Ivoire``), so residue that ends on a capitalised word loses that mark.
 Not done yet: single foreign words (``rapprochement``) are not flagged; languages other than
 en/fr/de are not looked for.
 """
@@ -58,6 +60,8 @@ def marks(word: str) -> set[str]:
     if not word[:1].islower():
         return set()
     w = word.lower().replace("’", "'")
+    if "'" in w and w.split("'", 1)[1][:1] and word.replace("’", "'").split("'", 1)[1][:1].isupper():
+        return set()  # "d'Ivoire", "l'Élysée": an elided article before a name
     found = {lg for lg, lex in lexicons().items() if w in lex or ("'" in w and w.split("'")[0] in lex)}
     for lg, letters in _LETTERS.items():
         if any(c in letters for c in w):
@@ -86,6 +90,8 @@ def detect(text: str, lang: str = "en", cfg=None, min_markers: int = MIN_MARKERS
         counts: dict[str, int] = {}
         while j < len(ws):
             wm = marks(ws[j][0])
+            if j + 1 < len(ws) and ws[j + 1][0][:1].isupper() and not text[ws[j][2] : ws[j + 1][1]].strip():
+                wm = set()  # "de Gaulle", "von der Leyen": a particle of a name, not residue
             if wm == own_only:
                 break
             if j > i and text[ws[j - 1][2] : ws[j][1]].strip(" '’-"):
@@ -104,14 +110,27 @@ def detect(text: str, lang: str = "en", cfg=None, min_markers: int = MIN_MARKERS
             # weak run (one mark) must convince lingua more (``weak_confidence``)
             last = max(k for k in range(i, j) if marks(ws[k][0]) and lang not in marks(ws[k][0]))
             need = 0.0 if strong else weak_confidence
-            ends = (j - 1, last) if strong else tuple(e for e in (j - 1, last) if e - i >= 2)
-            for end_k in dict.fromkeys(ends):
-                start, end = ws[i][1], ws[end_k][2]
-                span = text[start:end]
-                slang, conf = span_language(span)
+            hit = None
+            if strong or last - i >= 2:
+                # from the first to the last marked word, then the unmarked words after it (the
+                # foreign phrase's content words) while lingua stays as sure of the language
+                slang, conf = span_language(text[ws[i][1] : ws[last][2]])
                 if slang == best and conf >= need:
-                    out.append(Finding("residue", f"span-{best}", start, end, evidence=span,
-                                       extra={"lang": best, "confidence": round(conf, 3), "marks": counts[best]}))
-                    break
+                    hit = (last, conf)
+                    for k in range(last + 1, j):
+                        if not ws[k][0][:1].islower() or lang in marks(ws[k][0]):
+                            break  # a name or a word the segment's language shares ends it
+                        sl2, c2 = span_language(text[ws[i][1] : ws[k][2]])
+                        if sl2 != best or c2 < hit[1] - 0.02:
+                            break
+                        hit = (k, c2)
+            if hit is None and j - 1 > last and j - 1 - i >= 2:
+                slang, conf = span_language(text[ws[i][1] : ws[j - 1][2]])
+                if slang == best and conf >= need:
+                    hit = (j - 1, conf)
+            if hit:
+                start, end = ws[i][1], ws[hit[0]][2]
+                out.append(Finding("residue", f"span-{best}", start, end, evidence=text[start:end],
+                                   extra={"lang": best, "confidence": round(hit[1], 3), "marks": counts[best]}))
         i = max(j, i + 1)
     return out

@@ -67,8 +67,8 @@ def opens_lower(text: str) -> bool:
     w = first_word(s)
     if any(c.isupper() for c in w[1:]):
         return False
-    tok = s.split()[0]
-    return not ("/" in tok or "://" in tok or "," in tok.rstrip(","))
+    tok = s.split()[0].rstrip(",.;:!?\"'”’»)]")
+    return not ("/" in tok or "," in tok)  # "rm,es/dj": a credit line
 
 
 def ends_open(text: str) -> bool:
@@ -79,7 +79,7 @@ def ends_open(text: str) -> bool:
         return True
     if finished(s):
         return False  # a finished sentence with a stray bracket is a typography flag, not a split
-    return any(i[0] in "([«“" and s.count(i[0]) > s.count(i[1]) for i in balance_issues(s))
+    return any((i[0] in "([«“" and s.count(i[0]) > s.count(i[1])) or i == '""' for i in balance_issues(s))
 
 
 def finished(text: str) -> bool:

@@ -263,7 +263,8 @@ class _Line:
     verdict: str = ""  # "" undecided | bad | good | neargood | short
     reason: str = ""
     weak: bool = False
-    protected: bool = False
+    protected: bool = False  # dateline/byline or fragment in progress
+    guard: bool = False  # heading-like with a paragraph just after: not dropped on context
     sentence: bool = False
     menu_like: bool = False
     by_rule: bool = False  # dropped by a rule-table or structural rule
@@ -394,7 +395,7 @@ def _teaser_block(lines: list[_Line], i: int, good_at: list[bool], cfg: Boilerpl
     """Drop the teasers after the marker at ``i``; returns the index where the block ended.
 
     The block ends at a full paragraph, at a line that introduces one (the article's next
-    subhead: a full paragraph follows within two lines), at another marker, or after
+    subhead: a full paragraph comes next), at another marker, or after
     ``teaser_max_lines``. When the first teaser is a list item ("- Title", "• Title") the block is
     the list: it ends at the first line that is not a list item."""
     n = len(lines)
@@ -414,9 +415,9 @@ def _teaser_block(lines: list[_Line], i: int, good_at: list[bool], cfg: Boilerpl
         elif listed and not nxt.listed:
             break
         if not listed:
-            ahead = [k for k in range(j + 1, min(n, j + 4)) if lines[k].verdict != "bad"][:2]
-            if any(good_at[k] for k in ahead):
-                break
+            ahead = next((k for k in range(j + 1, n) if lines[k].verdict != "bad"), None)
+            if ahead is not None and good_at[ahead]:
+                break  # the article's own subhead, introducing its next paragraph
         _drop(nxt, "teaser:related", marker=marker)
         taken += 1
         j += 1
@@ -533,7 +534,7 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
         if not ln.verdict and _heading_like(ln, cfg):
             ahead = [k for k in range(i + 1, min(n, i + 6)) if lines[k].verdict != "bad"][:3]
             if any(_is_good_paragraph(lines[k], cfg) for k in ahead):
-                ln.protected = True
+                ln.guard = True
 
     # 3c. repetition across documents of the run
     for ln in lines:
@@ -555,6 +556,8 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
             j += 1
         run = lines[i:j]
         undecided = [x for x in run if not x.verdict and not x.protected]
+        if undecided and undecided[-1] is run[-1] and run[-1].guard:
+            undecided.pop()  # the title right after a menu stays
         has_rule = any(x.by_rule for x in run)
         listed = sum(1 for x in run if x.listed)
         if undecided and (
@@ -661,7 +664,7 @@ def _context(lines: list[_Line], cfg: BoilerplateConfig) -> None:
     for i, ln in enumerate(lines):
         if ln.verdict != "ctxbad":
             continue
-        if ln.protected or ln.sentence:
+        if ln.protected or ln.guard or ln.sentence:
             ln.verdict = "short"
             continue
         nxt = lines[i + 1] if i + 1 < n else None

@@ -1,0 +1,420 @@
+"""Tests for normalise/boilerplate.py: rule families (with negatives), credits, teasers,
+duplicates, cross-document repetition, context, headings, and audit completeness."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from normalise.boilerplate import BoilerplateConfig, classify_documents, cross_doc_counts, load_rules, rule_key
+from normalise.document import Document
+
+P_EN = [
+    "The government announced on Monday that it would raise the minimum wage by five percent from January.",
+    "Opposition parties said the increase was too small and would not keep up with the rising cost of living.",
+    "Economists expect the measure to cost the state about two billion euros over the next three years.",
+]
+P_FR = [
+    "Le gouvernement a annoncé lundi qu'il relèverait le salaire minimum de cinq pour cent dès le mois de janvier.",
+    "Les partis d'opposition ont jugé que la hausse était trop faible et ne suivrait pas la hausse des prix.",
+]
+P_DE = [
+    "Die Regierung hat am Montag angekündigt, dass sie den Mindestlohn ab Januar um fünf Prozent erhöhen wird.",
+    "Die Opposition kritisierte, dass die Erhöhung zu gering sei und mit den steigenden Preisen nicht mithalte.",
+]
+
+
+def run(*docs_lines: list[str], cfg: BoilerplateConfig | None = None) -> list[Document]:
+    docs = [Document.from_text(f"d{i}", "\n".join(lines) + "\n") for i, lines in enumerate(docs_lines)]
+    classify_documents(docs, cfg or BoilerplateConfig())
+    return docs
+
+
+def verdict(line: str, paras: list[str] = P_EN) -> tuple[str, str]:
+    """Classify ``line`` placed in the middle of an article; return (action, reason)."""
+    lines = ["Minimum wage to rise in January", paras[0], paras[1], line, paras[0][::-1][:0] + paras[-1]]
+    doc = run(lines)[0]
+    rec = doc.lines[3]
+    return rec.action, rec.reason
+
+
+# ---------------------------------------------------------------------------------------------
+# rule families: (line, expected reason prefix)
+
+CHROME = [
+    # navigation and skip links
+    ("Skip to content", "nav:skip-link"),
+    ("1. Skip to main menu", "nav:skip-link"),
+    ("Aller au contenu principal", "nav:skip-link"),
+    ("Direkt zum Inhalt springen", "nav:skip-link"),
+    ("Accessibility links", "nav:accessibility"),
+    ("Home > World > Africa", "nav:breadcrumb"),
+    ("Accueil › Monde › Afrique", "nav:breadcrumb"),
+    ("ConflictsMali", "nav:breadcrumb"),
+    ("News | Sport | Weather | Travel", "nav:menu-inline"),
+    ("Back to top", "nav:menu"),
+    ("Retour en haut de la page", "nav:menu"),
+    ("Tag Archives: economic conditions", "nav:archive"),
+    ("Schlagwort-Archive: Finanzpolitik", "nav:archive"),
+    # share / follow / subscribe
+    ("Share this article", "share:button"),
+    ("Share on Facebook", "share:button"),
+    ("Partager", "share:button"),
+    ("Artikel teilen", "share:button"),
+    ("Follow us on Twitter", "share:follow"),
+    ("Suivez-nous sur Instagram", "share:follow"),
+    ("Folgen Sie uns auf Facebook", "share:follow"),
+    ("Subscribe", "subscribe:prompt"),
+    ("I subscribe", "subscribe:prompt"),
+    ("Je m'abonne", "subscribe:prompt"),
+    ("Jetzt abonnieren", "subscribe:prompt"),
+    ("Sign up for our daily newsletter", "subscribe:newsletter"),
+    ("Inscrivez-vous à notre newsletter", "subscribe:newsletter"),
+    # cookies
+    ("We use cookies to improve your experience on our site.", "cookie:banner"),
+    ("Tout accepter", "cookie:banner"),
+    ("Wir verwenden Cookies, um Ihnen ein besseres Nutzererlebnis zu bieten.", "cookie:banner"),
+    # apps
+    ("Download the France 24 app", "app:download"),
+    ("Get it on Google Play", "app:badge"),
+    ("google-play-badge_FR", "app:badge"),
+    ("Téléchargez l'application Le Monde", "app:download"),
+    # teasers
+    ("Read also: Minimum wage rises in Germany", "teaser:read-also"),
+    ("Lire aussi : La hausse du smic en débat", "teaser:read-also"),
+    ("Lesen Sie auch: Mindestlohn steigt", "teaser:read-also"),
+    # comments
+    ("Leave a Comment", "comments:prompt"),
+    ("Laisser un commentaire", "comments:prompt"),
+    ("Schreibe einen Kommentar", "comments:prompt"),
+    ("Your email address will not be published. Required fields are marked *", "comments:prompt"),
+    # footers
+    ("© 2024 Example Media. All rights reserved.", "footer:copyright"),
+    ("Tous droits réservés", "footer:copyright"),
+    ("Privacy Policy", "footer:legal"),
+    ("Mentions légales", "footer:legal"),
+    ("This article was originally published on The Conversation.", "footer:syndication"),
+    # media and widgets
+    ("Lesezeit: 10 min", "media:label"),
+    ("3 min read", "media:label"),
+    ("il y a 11 ans", "widget:relative-time"),
+    ("Advertisement", "ad:label"),
+    ("Anzeige", "ad:label"),
+    # bare urls
+    ("https://p.dw.com/p/4Al33", "url:bare"),
+    ("www.example.org/news", "url:bare"),
+]
+
+
+@pytest.mark.parametrize("line,reason", CHROME)
+def test_chrome_line_is_dropped(line, reason):
+    action, got = verdict(line)
+    assert action == "drop", (line, got)
+    assert got == reason
+
+
+# real sentences that look like chrome: they must be kept
+PROSE = [
+    ("Subscribe to the idea that sanctions work and you will be disappointed by the results.", P_EN),
+    ("Subscribe to the idea that sanctions work", P_EN),
+    ("Partager le pouvoir avec les civils", P_FR),
+    ("Partager le pouvoir avec les civils n'a jamais été l'intention de la junte.", P_FR),
+    ("Share prices fell sharply after the announcement on Monday.", P_EN),
+    ("Follow the money, the prosecutor told the jury in his closing statement.", P_EN),
+    ("Read the full report before you decide, the minister urged members of parliament.", P_EN),
+    ("Comments made by the minister on Tuesday drew criticism from unions.", P_EN),
+    ("Teilen ist das neue Haben, sagen die Gründer des Start-ups aus Leipzig.", P_DE),
+    ("Home secretary resigns after leak inquiry", P_EN),
+    ("Download speeds in rural areas remain far below the national average, the regulator said.", P_EN),
+    ("The app store fee was cut to 15 percent for small developers last year.", P_EN),
+    ("He said: the photo shows the whole family at the beach.", P_EN),
+    ("Cookies and cakes were served to the delegates during the break.", P_EN),
+]
+
+
+@pytest.mark.parametrize("line,paras", PROSE)
+def test_prose_that_looks_like_chrome_is_kept(line, paras):
+    action, reason = verdict(line, paras)
+    assert action != "drop", reason
+
+
+def test_rules_match_whole_line_only():
+    table = load_rules()
+    assert table.pattern.fullmatch(rule_key("Subscribe")) is not None
+    assert table.pattern.fullmatch(rule_key("Subscribe to the idea that sanctions work")) is None
+    assert rule_key("  2. Skip to main menu  ›") == "Skip to main menu"
+
+
+def test_every_rule_has_a_family_detail_reason():
+    table = load_rules()
+    for reason in table.reasons:
+        family, _, detail = reason.partition(":")
+        assert family and detail, reason
+
+
+# ---------------------------------------------------------------------------------------------
+# weak rules only drop next to chrome or near an edge
+
+def test_weak_single_word_kept_as_subhead_between_paragraphs():
+    doc = run(["Wage rise", P_EN[0], P_EN[1], "Culture", P_EN[2], P_EN[0] + " More.", P_EN[1] + " More."])[0]
+    assert doc.lines[3].action == "keep"
+
+
+def test_weak_single_word_dropped_next_to_chrome():
+    doc = run(["Skip to content", "Culture", "Wage rise", P_EN[0], P_EN[1]])[0]
+    assert doc.lines[1].action == "drop" and doc.lines[1].reason == "nav:section"
+
+
+# ---------------------------------------------------------------------------------------------
+# credits
+
+CREDITS = [
+    ("rm,es/dj (AFP, dpa)", "credit:signature", "rm,es/dj (AFP, dpa)"),
+    ("(AFP)", "credit:signature", "(AFP)"),
+    ("With AFP", "credit:agency", "With AFP"),
+    ("Avec AFP", "credit:agency", "Avec AFP"),
+    ("mit Material von dpa", "credit:agency", "mit Material von dpa"),
+    ("gos, mit DPA", "credit:agency", "gos, mit DPA"),
+    ("Image: Souleymane Ag Anara/AFP", "credit:image", "Image: Souleymane Ag Anara/AFP"),
+    ("Bild: Imago / Eastnews", "credit:image", "Bild: Imago / Eastnews"),
+    ("Photo : Reuters", "credit:image", "Photo : Reuters"),
+]
+
+
+@pytest.mark.parametrize("line,reason,credit", CREDITS)
+def test_credit_lines_move_to_metadata(line, reason, credit):
+    doc = run([P_EN[0], P_EN[1], line])[0]
+    rec = doc.lines[2]
+    assert rec.action == "drop" and rec.reason == reason
+    assert doc.metadata["credits"] == [credit]
+
+
+GLUED = [
+    ("Thousands of French troops have been deployed since 2014 to fight alongside members of the Mali Armed "
+     "ForcesImage: Souleymane Ag Anara/AFP", "Souleymane Ag Anara/AFP"),
+    ("Der Hamburger Hafen im Abendlicht. (Foto: dpa)", "dpa"),
+    ("Inka Essenhigh, Forever Young (2020). Courtesy of the artist and Miles McEnery Gallery, New York, NY.",
+     "Courtesy of the artist and Miles McEnery Gallery, New York, NY"),
+    ("Les koalas sont souvent considérés comme mignons. Crédit : Danielle Clode", "Danielle Clode"),
+]
+
+
+@pytest.mark.parametrize("line,credit", GLUED)
+def test_caption_with_glued_credit(line, credit):
+    doc = run([P_EN[0], line, P_EN[1], P_EN[2]])[0]
+    rec = doc.lines[1]
+    assert rec.action == "drop" and rec.reason == "caption:credited"
+    assert doc.metadata["credits"] == [credit]
+
+
+@pytest.mark.parametrize("line", [
+    "The minister said: this is not acceptable for us, and we will appeal the ruling.",
+    "He looked at the Photo: it showed the whole family at the beach in happier times.",
+    "The company thanked its partners. Courtesy of the board, every employee got a bonus.",
+    "Source: the ministry of finance said the figures would be revised next month.",
+])
+def test_prose_with_colons_is_not_a_credit(line):
+    doc = run([P_EN[0], line, P_EN[1]])[0]
+    assert doc.lines[1].action != "drop"
+    assert doc.metadata["credits"] == []
+
+
+# ---------------------------------------------------------------------------------------------
+# teaser blocks
+
+def test_teaser_block_after_marker_is_dropped_until_content():
+    doc = run([P_EN[0], P_EN[1], "Check Also", "Why Oilfields Are Opening Now: The Bank Crisis",
+               "The crisis began in August, with ongoing efforts by factions to …"])[0]
+    assert [r.reason for r in doc.lines[2:]] == ["teaser:marker", "teaser:related", "teaser:related"]
+
+
+def test_teaser_block_stops_at_next_paragraph_and_its_subhead():
+    doc = run([P_EN[0], "Related", "Another story about wages", "Subhead of this article", P_EN[1], P_EN[2]])[0]
+    reasons = [(r.action, r.reason) for r in doc.lines]
+    assert reasons[1] == ("drop", "teaser:marker")
+    assert reasons[2] == ("drop", "teaser:related")
+    assert reasons[3][0] == "keep" and doc.lines[3].heading
+    assert reasons[4][0] == reasons[5][0] == "keep"
+
+
+def test_teaser_list_block_ends_with_the_list():
+    doc = run([P_DE[0], "Weitere Themen", "- Krebsforscher empfehlen Walnüsse", "- Raupe lebt im Wasser",
+               "- Neuer Test hilft Patienten", "Eine außergewöhnliche Entdeckung", P_DE[1]])[0]
+    assert [r.action for r in doc.lines] == ["keep", "drop", "drop", "drop", "drop", "keep", "keep"]
+
+
+def test_marker_before_the_article_drops_only_the_marker():
+    doc = run(["More stories", "Painter's Surrealist Scenes Offer a Distraction", P_EN[0], P_EN[1]])[0]
+    assert doc.lines[0].action == "drop"
+    assert doc.lines[1].action == "keep" and doc.lines[1].heading
+
+
+# ---------------------------------------------------------------------------------------------
+# duplicates
+
+def test_caption_printed_twice_keeps_the_first():
+    cap = "A French soldier surveys the surroundings from a helicopter in Gao, April 14, 2022."
+    doc = run(["Title of the story here", cap, cap, P_EN[0], P_EN[1]])[0]
+    assert doc.lines[1].action == "keep"
+    assert doc.lines[2].action == "drop" and doc.lines[2].reason == "duplicate:caption"
+    assert doc.lines[2].events[-1]["duplicate_of"] == 2
+
+
+def test_near_duplicate_caption():
+    a = "A l'extrémité de l'anneau F de Saturne, la sonde Cassini a saisi un nouveau satellite."
+    b = "A l’extrémité de l’anneau F de Saturne, la sonde Cassini a saisi un nouveau satellite."
+    doc = run([P_FR[0], a, b, P_FR[1]])[0]
+    assert doc.lines[2].reason == "duplicate:caption"
+
+
+def test_repeated_paragraph_far_apart():
+    para = P_EN[0] + " " + P_EN[1]
+    doc = run([para, P_EN[2], "Subhead here", para])[0]
+    assert doc.lines[0].action == "keep"
+    assert doc.lines[3].action == "drop" and doc.lines[3].reason == "duplicate:paragraph"
+
+
+def test_short_formulaic_sentence_repeated_under_subheads_is_kept():
+    s = "The debate will be held. No decision will be taken."
+    doc = run(["Result", s, P_DE[0], "Result of the vote", P_DE[1], "Result", s])[0]
+    assert doc.lines[6].action == "keep"
+
+
+def test_short_repeats_are_not_duplicates():
+    doc = run([P_EN[0], "Yes.", P_EN[1], "Yes.", P_EN[2]])[0]
+    assert doc.lines[3].action == "keep"
+
+
+# ---------------------------------------------------------------------------------------------
+# cross-document repetition
+
+def _site_doc(i: int, story: list[str]) -> list[str]:
+    return ["Skip to content", "Latest from the newsroom", f"Story number {i} headline", *story, "Leave a Comment"]
+
+
+STORIES = [
+    [P_EN[0]], [P_FR[0]], [P_DE[0]], [P_EN[1]], [P_FR[1]], [P_DE[1]],
+]
+
+
+def test_line_repeated_across_documents_is_chrome():
+    docs = run(*[_site_doc(i, s) for i, s in enumerate(STORIES[:4])])
+    for d in docs:
+        assert d.lines[1].action == "drop" and d.lines[1].reason == "repeated-across-docs"
+        assert d.lines[2].action == "keep"
+
+
+def test_below_threshold_is_kept():
+    docs = run(*[_site_doc(i, s) for i, s in enumerate(STORIES[:2])])
+    assert all(d.lines[1].reason != "repeated-across-docs" for d in docs)
+
+
+def test_quote_in_wire_copies_is_not_chrome():
+    quote = "\"For some time now, the government notes with regret a profound deterioration,\" he said."
+    docs = run(*[[f"Headline {i} about the story", s[0], quote] for i, s in enumerate(STORIES)])
+    assert all(d.lines[2].action == "keep" for d in docs)
+
+
+def test_copies_of_one_story_count_once():
+    story = ["Mali breaks off defence accords with France", P_EN[0], P_EN[1], P_EN[2]]
+    docs = run(story, list(story), list(story), list(story))
+    assert all(r.action == "keep" for d in docs for r in d.lines)
+    assert cross_doc_counts(docs, BoilerplateConfig())[
+        "mali breaks off defence accords with france"] == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# context, menus, protection, headings
+
+def test_footer_block_after_the_article():
+    doc = run([P_EN[0], P_EN[1], "With AFP", "How to continue to inform you about our sites.",
+               "© Graphic Studio", "The summary of the", "Week invites you to come back to the news that marked the week",
+               "I subscribe", "Download the France 24 app"])[0]
+    assert doc.lines[0].action == doc.lines[1].action == "keep"
+    assert all(r.action == "drop" for r in doc.lines[2:]), [(r.text, r.reason) for r in doc.lines]
+
+
+def test_menu_run():
+    doc = run(["Home", "World", "Business", "Politics Today", "Science", "Wage rise", P_EN[0], P_EN[1]])[0]
+    assert all(r.action == "drop" for r in doc.lines[:5])
+    assert doc.lines[5].action == "keep" and doc.lines[5].heading
+
+
+def test_datelines_and_bylines_are_kept():
+    doc = run(["Skip to content", "Wages to rise", "May 3, 2022", "By Jane Doe", "Share", P_EN[0], P_EN[1]])[0]
+    assert [r.action for r in doc.lines] == ["drop", "keep", "keep", "keep", "drop", "keep", "keep"]
+    assert doc.lines[1].heading and not doc.lines[2].heading
+
+
+def test_mt_fragment_lines_are_not_dropped():
+    doc = run([
+        P_EN[0],
+        "the authorities announced that they were denouncing the Status of Force Agreements (",
+        "Status of Force Agreements",
+        ', called "Sofa") setting the framework of the presence of the French forces.',
+        P_EN[1],
+    ])[0]
+    assert all(r.action == "keep" for r in doc.lines)
+    assert not doc.lines[2].heading
+
+
+def test_headings_marked_and_empty_lines_dropped():
+    doc = run(["Wages to rise in January", "", P_EN[0], "", "What the unions say", P_EN[1]])[0]
+    assert doc.lines[0].heading and doc.lines[4].heading
+    assert not doc.lines[2].heading
+    assert doc.lines[1].action == "drop" and doc.lines[1].reason == "empty"
+
+
+def test_a_document_of_short_lines_is_not_emptied():
+    doc = run(["Roses are red", "Violets are blue", "Sugar is sweet", "And so are you"])[0]
+    assert any(r.action == "keep" for r in doc.lines)
+
+
+def test_quarantined_documents_are_skipped():
+    doc = Document.from_text("q", "Skip to content\n")
+    doc.status = "quarantined"
+    classify_documents([doc])
+    assert doc.lines[0].action == "keep"
+
+
+def test_reasons_are_family_detail_strings():
+    docs = run(["Skip to content", "", "ConflictsMali", "Title here", P_EN[0], "Check Also", "Other story", "(AFP)"])
+    for r in docs[0].lines:
+        if r.action == "drop":
+            assert r.reason == "empty" or r.reason == "repeated-across-docs" or ":" in r.reason
+        assert r.events == [] or r.events[-1]["stage"] == "boilerplate"
+
+
+# ---------------------------------------------------------------------------------------------
+# properties
+
+line_text = st.one_of(
+    st.text(max_size=120),
+    st.sampled_from([c[0] for c in CHROME] + [p[0] for p in PROSE] + P_EN + P_FR + P_DE + ["", " ", "(", "—"]),
+)
+
+
+@given(st.lists(st.lists(line_text, max_size=25), min_size=1, max_size=5))
+@settings(max_examples=150, deadline=None)
+def test_never_crashes_and_every_line_keeps_one_record(docs_lines):
+    docs = [Document.from_text(f"d{i}", "\n".join(ls)) for i, ls in enumerate(docs_lines)]
+    before = [[(r.line, r.text) for r in d.lines] for d in docs]
+    classify_documents(docs, BoilerplateConfig())
+    for d, b in zip(docs, before):
+        assert [(r.line, r.text) for r in d.lines] == b  # one record per input line, in order
+        for r in d.lines:
+            assert r.action in ("keep", "drop")
+            if r.action == "drop":
+                assert r.reason and len(r.events) == 1
+            if not r.current.strip():
+                assert r.action == "drop" and r.reason == "empty"
+        assert isinstance(d.metadata.get("credits"), list)
+
+
+@given(st.lists(line_text, max_size=25))
+@settings(max_examples=60, deadline=None)
+def test_classification_is_deterministic(lines):
+    a = run(lines)[0]
+    b = run(lines)[0]
+    assert [(r.action, r.reason, r.heading) for r in a.lines] == [(r.action, r.reason, r.heading) for r in b.lines]

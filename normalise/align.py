@@ -273,6 +273,7 @@ class Features:
     chars: int
     units: list[tuple[float, frozenset[str]]]
     keys: Counter = field(default_factory=Counter)
+    alnum: bool = True  # False for a sentence of punctuation only (a stray "." or "»")
 
     @property
     def weight(self) -> float:
@@ -291,11 +292,16 @@ def features(text: str, lang: str, cfg: AlignConfig | None = None) -> Features:
     month_words = months().get(lang, {})
     lex = lexicon()
     for m in _WORD.finditer(text):
-        w = fold(m.group(0))
+        raw = m.group(0)
+        w = fold(raw)
         if w in stops or w in month_words or len(w) < 2:
             continue
         keys = {"c:" + w[: cfg.cognate_prefix] if len(w) >= cfg.cognate_prefix else "w:" + w}
         keys.update("l:%d" % c for c in lex.concepts(w, lang))
+        if raw.isupper() and 2 <= len(raw) <= 6:
+            # Acronyms often permute their letters across the two languages (ICRC/CICR,
+            # NATO/OTAN, EU/UE, IMF/FMI): match them on their sorted letters.
+            keys.add("a:" + "".join(sorted(w)))
         units.append((1.0, frozenset(keys)))
     for ch in text:
         k = _PUNCT_KEYS.get(ch)
@@ -304,7 +310,7 @@ def features(text: str, lang: str, cfg: AlignConfig | None = None) -> Features:
     keys: Counter = Counter()
     for _, ks in units:
         keys.update(ks)
-    return Features(chars=len(text.strip()), units=units, keys=keys)
+    return Features(chars=len(text.strip()), units=units, keys=keys, alnum=any(c.isalnum() for c in text))
 
 
 def _matched(units: list[tuple[float, frozenset[str]]], other: Counter) -> float:
@@ -385,6 +391,9 @@ class Bead:
         return f"{len(self.en)}-{len(self.fr)}"
 
 
+_CLOSING_ONLY = re.compile(r"^[\s.!?…:;,»”’)\]]+$")
+
+
 def _text(seg: Any) -> str:
     return seg if isinstance(seg, str) else getattr(seg, "text", str(seg))
 
@@ -396,7 +405,8 @@ def _merge(fs: Sequence[Features]) -> Features:
     keys: Counter = Counter()
     for f in fs:
         keys.update(f.keys)
-    return Features(chars=sum(f.chars for f in fs) + len(fs) - 1, units=units, keys=keys)
+    return Features(chars=sum(f.chars for f in fs) + len(fs) - 1, units=units, keys=keys,
+                    alnum=any(f.alnum for f in fs))
 
 
 def _bead_shapes(cfg: AlignConfig) -> list[tuple[int, int]]:
@@ -438,6 +448,8 @@ def align_sentences(
             raise ValueError(f"translate returned {len(mt)} texts for {m} inputs")
 
     shapes = _bead_shapes(cfg)
+    closing = ([bool(_CLOSING_ONLY.match(t)) for t in en_t] + [False],
+               [bool(_CLOSING_ONLY.match(t)) for t in fr_t] + [False])
     def bead_score(i0: int, i1: int, j0: int, j1: int) -> tuple[float, dict[str, float]]:
         a, b = _merge(en_f[i0:i1]), _merge(fr_f[j0:j1])
         lex = lexical_similarity(a, b)
@@ -452,10 +464,12 @@ def align_sentences(
         # other side (a time stamp, "Citation", a credit line) is better left unaligned.
         if i1 - i0 > 1 or j1 - j0 > 1:
             parts = [(f, b) for f in en_f[i0:i1]] if i1 - i0 > 1 else [(f, a) for f in fr_f[j0:j1]]
-            cov = min(_matched(f.units, other.keys) / f.weight if f.weight else 0.0 for f, other in parts)
+            cov = min(_matched(f.units, other.keys) / f.weight if f.weight else (0.0 if f.alnum else 1.0)
+                      for f, other in parts)
             ev["merge_cover"] = round(cov, 4)
             if cov < cfg.orphan_cover:
                 score -= cfg.orphan_penalty * (1 - cov / cfg.orphan_cover)
+
         return max(score, 0.0), ev
 
     INF = float("inf")
@@ -477,6 +491,11 @@ def align_sentences(
                     continue
                 if di == 0 or dj == 0:
                     c = cost[pi][pj] + cfg.skip_cost + cfg.prior_10
+                elif closing[0][pi] or closing[1][pj]:
+                    # A stray closing mark ("." or "»" split off by the segmenter) ends the
+                    # sentence before it: it may join that sentence's bead or stay unaligned,
+                    # but never opens a bead of its own.
+                    continue
                 else:
                     s, _ = bead_score(pi, i, pj, j)
                     c = cost[pi][pj] + _prior(cfg, di, dj) + (1 - s) * (di + dj) / 2

@@ -48,7 +48,11 @@ GOLD = {
     "09_gg_iceland_concludes2022": [((0,), (0, 1)), *one_to_one(range(1, 6), range(2, 7)), ((), (7,))],
     "10_gg_iceland_travel2022": [((0,), (0, 1)), *one_to_one(range(1, 5), range(2, 6)), ((), (6,)), ((), (7,)),
                                  ((5,), ()), ((6,), ()), ((7,), ()), ((8,), ())],
+    # Added after the aligner's weights were set (a different publisher, never used for tuning).
+    "11_icrc_cambodia2025": [((0,), ()), *one_to_one(range(1, 5), range(0, 4)), ((5, 6), (4,)),
+                             *one_to_one(range(7, 10), range(5, 8)), ((), (8,))],
 }
+HELD_OUT = {"11_icrc_cambodia2025"}
 
 
 def sentences(path: Path, lang: str) -> list[str]:
@@ -66,7 +70,7 @@ def main() -> int:
             if covered != list(range(n)):
                 print(f"{doc}: {side} beads cover {covered}, expected 0..{n - 1}", file=sys.stderr)
                 return 1
-        out.append({"doc": doc, "set": "real", "en": en, "fr": fr,
+        out.append({"doc": doc, "set": "real", "held_out": doc in HELD_OUT, "en": en, "fr": fr,
                     "beads": [[list(e), list(f)] for e, f in beads]})
     with open(HERE / "gold.jsonl", "w", encoding="utf-8") as fh:
         for rec in out:

@@ -62,6 +62,9 @@ def test_numbers_and_dates_match_across_languages(en: str, fr: str) -> None:
         ("on monday", "en", []),  # English month/day names are capitalised
         ("en février", "fr", ["m2"]),
         ("en fevrier", "fr", ["m2"]),
+        ("OTTAWA, Nov. 11, 2021", "en", ["m11"]),  # abbreviated, with its full stop
+        ("le 11 nov. 2021", "fr", ["m11"]),
+        ("Nov is a name", "en", []),  # no full stop: not a month
     ],
 )
 def test_dates(text: str, lang: str, want: list[str]) -> None:
@@ -242,3 +245,49 @@ def test_align_documents_with_translate() -> None:
     matches = align_documents(en, fr, {}, translate=lambda ts: [back.get(t, t) for t in ts])
     assert sorted((m.en_doc, m.fr_doc) for m in matches) == [("floods.en", "floods.fr"), ("mali.en", "mali.fr")]
     assert all(m.evidence["mt"] > 0.9 for m in matches)
+
+
+def test_acronyms_match_when_letters_are_permuted() -> None:
+    en, fr = features("About the ICRC and NATO", "en"), features("À propos du CICR et de l'OTAN", "fr")
+    assert lexical_similarity(en, fr) > 0.5
+    assert lexical_similarity(features("About the ICRC", "en"), features("À propos du FMI", "fr")) == 0.0
+
+
+def test_three_to_one() -> None:
+    en = EN[:2] + ["They built peace in 1945.", "They defended democracy.",
+                   "And they enabled countless people to live in freedom."] + EN[2:]
+    fr = FR[:2] + ["Ils ont défendu la démocratie, ils ont fait avancer la paix en 1945 et ils ont "
+                   "protégé la liberté d'innombrables personnes."] + FR[2:]
+    beads = align_sentences(en, fr)
+    assert ((2, 3, 4), (2,)) in kinds(beads)
+    assert kinds(beads)[-1] == ((8,), (6,))
+    assert kinds(align_sentences(en, fr, cfg=AlignConfig(max_merge=2))) != kinds(beads)
+
+
+def test_chrome_is_not_glued_to_a_neighbour() -> None:
+    fr = FR + ["24 juin 2024 à 09:30"]
+    en = ["Citation"] + EN
+    beads = align_sentences(en, fr)
+    assert ((), (6,)) in kinds(beads)
+    assert ((0,), ()) in kinds(beads)
+    assert [(b.en, b.fr) for b in beads if b.en and b.fr] == [((i + 1,), (i,)) for i in range(6)]
+
+
+def test_stray_closing_mark_joins_the_sentence_before() -> None:
+    en = EN[:3] + ["."] + EN[3:]
+    beads = align_sentences(en, FR)
+    assert ((2, 3), (2,)) in kinds(beads) or ((3,), ()) in kinds(beads)
+    assert not any(b.en and b.en[0] == 3 and b.fr for b in beads)
+
+
+def test_data_tables_are_well_formed() -> None:
+    from normalise.align import DATA_DIR, lexicon, months, stopwords
+
+    for name in ("lexicon.tsv", "months.tsv", "stopwords.tsv"):
+        for raw in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
+            if raw.strip() and not raw.startswith("#"):
+                cells = raw.split("\t")
+                assert len(cells) >= 2 and all(c.strip() for c in cells[:2]), (name, raw)
+    assert lexicon().concepts("government", "en") & lexicon().concepts("gouvernementale", "fr")
+    assert months()["fr"]["aout"] == "m8"
+    assert "the" in stopwords()["en"] and "les" in stopwords()["fr"]

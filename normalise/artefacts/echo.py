@@ -7,8 +7,8 @@ German ``die die``) are listed in ``data/artefacts/doubles_ok.txt`` and never to
 word whose second copy is capitalised (``Bora Bora``, ``Walla Walla``) is taken for a name.
 
 Echoes of a whole line next to the line it repeats are handled across lines by :mod:`.split`.
-Not done yet: echoes separated by punctuation (``many, many``) are deliberately left alone (often
-rhetorical); echoes longer than ``max_ngram`` words are not looked for.
+Echoes separated or ended by punctuation (``many, many``, ``Fakten, Fakten, Fakten``, ``Extra! Extra!``)
+are deliberately left alone (rhetoric, names, lists). Not done yet: echoes longer than ``max_ngram`` words are not looked for.
 """
 
 from __future__ import annotations
@@ -41,8 +41,8 @@ def detect(text: str, lang: str = "en", cfg=None, max_ngram: int = MAX_NGRAM) ->
             if low[i : i + n] != low[i + n : i + 2 * n]:
                 continue
             first = toks[i : i + n]
-            if not any(_is_word(t[0]) for t in first):
-                continue  # "!!", ".." are typography, not echoes
+            if not all(_is_word(t[0]) for t in first):
+                continue  # "Fakten, Fakten," / "Extra! Extra!" / "options, index options": rhetoric or lists
             if n == 1:
                 word = toks[i][0]
                 if not word[0].isalpha() or word.lower() in ok_doubles:

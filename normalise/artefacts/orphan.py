@@ -9,7 +9,8 @@ army said``) might be a sentence that lost its capital instead: it is only flagg
 Never fires after an abbreviation (``etc.``, ``e.g.``, ``a.m.``; ``data/artefacts/abbreviations.txt``),
 after initials (``U.S.``, ``J.``) or inside dotted names (``p.dw.com``: no space after the dot).
 Line-level orphans (the fragment alone on the next line) are handled by :mod:`.split`.
-Not done yet: an orphan after ``?`` or ``!`` is not looked for.
+The fragment must run to a sentence stop and hold two words or more (``... Anthropologie. mehr…``
+is a link). Not done yet: an orphan after ``?`` or ``!`` is not looked for.
 """
 
 from __future__ import annotations
@@ -43,8 +44,11 @@ def detect(text: str, lang: str = "en", cfg=None) -> list[Finding]:
         if is_abbreviation(m.group("prev")):
             continue
         dot = m.start("sp") - 1
-        frag_end = text.find(".", m.start("next"))
-        frag = text[m.start("next") : frag_end if frag_end > 0 else len(text)]
+        rest = text[m.start("next") :]
+        stop = re.search(r"[.!?](?=\s|$)", rest)
+        if not stop or rest[: stop.end()].endswith(("..", "…")) or len(rest[: stop.start()].split()) < 2:
+            continue  # a fragment ends like a sentence; "mehr…", "more >" are links, not fragments
+        frag = rest[: stop.end()]
         if continues(nxt):
             out.append(Finding("orphan", "stray-stop", dot, m.end("sp"), evidence=frag, replacement=" "))
         else:

@@ -4,7 +4,8 @@
 names keeping French diacritics in English text, calques, French/German date and number formats,
 literal chrome and locale asset ids even on lines another stage dropped) and ``doc.mt_score`` =
 ``1 - exp(-weighted_rate / scale)`` in [0, 1), where ``weighted_rate`` is the sum over evidence
-kinds of weight x occurrences per 1,000 words (weights: :data:`WEIGHTS`, all data, tunable).
+kinds of weight x occurrences per 1,000 words, the word count padded with :data:`PRIOR_WORDS` so
+one slip in a short page does not read as MT (weights: :data:`WEIGHTS`, :data:`DETAIL_WEIGHTS`).
 Artefacts are counted from the events and flags this stage left on the lines; when
 :func:`repair_document` has not run, the detectors are run here (flag mode).
 
@@ -29,7 +30,15 @@ WEIGHTS = {
     "chrome": 2.0, "diacritic_names": 1.5, "calque": 2.0, "date-format": 1.0, "number-format": 1.0,
     "dropped_chrome": 1.0, "asset_ids": 1.0,
 }
+# Typography slips are also common in human web text (a space before ":" in German or French
+# headlines, French without the space before ":"); only the English "word ," form is a tell of MT.
+DETAIL_WEIGHTS = {
+    "typography:fr-missing-space": 0.0, "typography:fr-guillemet-space": 0.0, "typography:fr-policy": 0.0,
+    "typography:unbalanced": 0.25, "typography:mixed-quotes": 0.5, "typography:space-in-bracket": 0.5,
+}
 SCALE = 10.0
+# pseudo-words added to the length, so that one slip in a 100-word page is not "MT"
+PRIOR_WORDS = 300
 _DIACRITIC_NAME = re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ]*[àâäçéèêëîïôöùûüÿœ][a-zà-ÿ]*\b")
 
 
@@ -38,8 +47,19 @@ def signals() -> list[tuple[str, str, re.Pattern, str]]:
     return [(lg, kind, re.compile(rx), src) for lg, kind, rx, src in load_table("mt_signals.tsv", 4)]
 
 
-def _artefact_counts(doc: Document) -> tuple[Counter, list[dict]]:
+def _details(ev: dict) -> list[str]:
+    e = ev.get("evidence")
+    if isinstance(e, list):
+        return [x.get("detail", "") for x in e if isinstance(x, dict)] or [""]
+    if isinstance(e, dict):
+        return [e.get("detail", "")]
+    return [""]
+
+
+def _artefact_counts(doc: Document) -> tuple[Counter, Counter, list[dict]]:
+    """Occurrences per artefact type and per ``type:detail`` left by this stage (or found now)."""
     counts: Counter = Counter()
+    details: Counter = Counter()
     residue: list[dict] = []
     seen_any = False
     for rec in doc.lines:
@@ -52,20 +72,23 @@ def _artefact_counts(doc: Document) -> tuple[Counter, list[dict]]:
             reason = ev.get("reason", "")
             fam = reason.split(":", 1)[0]
             typ = reason.split(":", 1)[1] if fam == "mt" else ("chrome" if reason == "chrome:mt-literal" else None)
-            if typ:
-                n = len(ev.get("evidence", [])) if isinstance(ev.get("evidence"), list) else 1
-                counts[typ] += max(1, n)
-                if typ == "residue":
-                    residue.append({"line": rec.line, **(ev.get("evidence") or {})})
+            if not typ:
+                continue
+            for d in _details(ev):
+                counts[typ] += 1
+                details[f"{typ}:{d}"] += 1
+            if typ == "residue":
+                residue.append({"line": rec.line, **(ev.get("evidence") or {})})
     if not seen_any:
         from . import check_findings
 
         for rec in doc.live_lines():
             for f in check_findings(rec.current, rec.lang or doc.lang or "en"):
                 counts[f.type] += 1
+                details[f"{f.type}:{f.detail}"] += 1
                 if f.type == "residue":
                     residue.append({"line": rec.line, **f.as_evidence()})
-    return counts, residue
+    return counts, details, residue
 
 
 def score_document(doc: Document) -> None:
@@ -76,7 +99,7 @@ def score_document(doc: Document) -> None:
     live = [r for r in doc.live_lines() if r.current.strip()]
     text = "\n".join(r.current for r in live)
     n_words = max(1, len(WORD_RE.findall(text)))
-    counts, residue_spans = _artefact_counts(doc)
+    counts, details, residue_spans = _artefact_counts(doc)
     ev: dict = {"words": n_words}
     kinds: Counter = Counter(counts)
     names: Counter = Counter()
@@ -93,14 +116,22 @@ def score_document(doc: Document) -> None:
     # lines another stage dropped still tell where the page came from
     dropped = [r for r in doc.lines if r.action == "drop" and r.reason != "chrome:mt-literal" and r.current.strip()]
     dropped_chrome = [r.current.strip() for r in dropped if chrome.detect(r.current)]
-    assets = [f.evidence for r in doc.lines for f in residue_mod.detect(r.current, "xx") if f.detail == "asset-id"]
+    assets = [f.evidence for r in dropped for f in residue_mod.detect(r.current, "xx") if f.detail == "asset-id"]
     kinds["dropped_chrome"] = len(dropped_chrome)
     kinds["asset_ids"] = len(assets)
     per_k = {k: round(v * 1000.0 / n_words, 2) for k, v in sorted(kinds.items()) if v}
-    weighted = sum(WEIGHTS.get(k, 1.0) * v * 1000.0 / n_words for k, v in kinds.items())
+    weight_sum = 0.0
+    for k, v in kinds.items():
+        if k in counts:  # an artefact type: weigh detail by detail
+            weight_sum += sum(DETAIL_WEIGHTS.get(d, WEIGHTS.get(k, 1.0)) * n for d, n in details.items()
+                              if d.split(":", 1)[0] == k)
+        else:
+            weight_sum += WEIGHTS.get(k, 1.0) * v
+    weighted = weight_sum * 1000.0 / (n_words + PRIOR_WORDS)
     ev.update({
         "per_1000_words": per_k,
         "counts": {k: v for k, v in sorted(kinds.items()) if v},
+        "details": dict(sorted(details.items())),
         "residue_spans": residue_spans,
         "diacritic_names": dict(names),
         "signals": sig_hits,

@@ -144,7 +144,9 @@ def plan(texts: list[str], headings: list[bool] | None = None, lang: str = "en")
             cur.steps.append(Step(i, "split", cur_text, {"signal": _signal(t, b)}))
             i += 1
             continue
-        if opens_lower(b) and not unfinished:
+        if opens_lower(b) and not unfinished and finished(b) and not b.rstrip().endswith(("…", "...")):
+            # a fragment left behind ends like a sentence; a short unpunctuated lower-case line
+            # after a paragraph is a byline or a link ("par France Inter", "mehr…")
             if continues(first_word(b)) and t.rstrip().endswith("."):
                 cur_text = t.rstrip()[:-1] + " " + b.strip()
                 cur.steps.append(Step(i, "orphan", cur_text, {"fragment": b.strip(), "starter": first_word(b)}))

@@ -8,7 +8,8 @@ Detected and repaired (``mt:typography``):
   left by MT) gets a narrow no-break space; guillemets with nothing inside them get one too.
 
 Flagged only (no safe repair): unbalanced brackets or quotes, mixed quote styles (straight
-``"``, curly, guillemets in one segment).
+``"``, curly, guillemets in one segment). A text that opens with a quote it does not close is
+not flagged: that is how a quotation running over several paragraphs is printed.
 
 French policy (:data:`FR_SPACE`): U+202F NARROW NO-BREAK SPACE before ``; : ! ?`` and inside
 ``« »``, as the Imprimerie nationale's "espace fine insécable" recommends for ``; ! ?`` and
@@ -46,6 +47,9 @@ _FR_GUILL_OPEN = re.compile(r"«(?=[^\s\u202f\u00a0])")
 _FR_GUILL_CLOSE = re.compile(r"(?<=[^\s\u202f\u00a0])»")
 
 _PAIRS = (("(", ")"), ("[", "]"), ("“", "”"), ("«", "»"))
+# German quotes open low and close high („…“), or point inwards (»…«)
+_PAIRS_DE = (("(", ")"), ("[", "]"), ("„", "“"), ("»", "«"))
+_OPENING_QUOTES = "\"“„«»"
 
 
 def _f(detail: str, m: re.Match, repl: str) -> Finding:
@@ -53,10 +57,15 @@ def _f(detail: str, m: re.Match, repl: str) -> Finding:
     return Finding("typography", detail, m.start(), m.end(), evidence=ctx, replacement=repl)
 
 
-def balance_issues(text: str) -> list[str]:
-    """Names of the bracket/quote pairs left open or closed without opening in ``text``."""
+def balance_issues(text: str, lang: str = "en") -> list[str]:
+    """Names of the bracket/quote pairs left open or closed without opening in ``text``
+    (German pairs quotes as „…“ and »…«)."""
     issues = []
-    for o, c in _PAIRS:
+    for o, c in _PAIRS_DE if lang == "de" else _PAIRS:
+        if o in "«»":  # guillemets point either way (German »…«, Swiss and French «…»): count only
+            if text.count(o) != text.count(c):
+                issues.append("«»")
+            continue
         depth = 0
         for ch in text:
             if ch == o:
@@ -100,7 +109,11 @@ def detect(text: str, lang: str = "en", cfg=None) -> list[Finding]:
     for rx in (_SPACE_IN_OPEN, _SPACE_IN_CLOSE):
         for m in rx.finditer(text):
             out.append(_f("space-in-bracket", m, ""))
-    for issue in balance_issues(text):
+    issues = balance_issues(text, lang)
+    lead = text.lstrip()[:1]
+    if len(issues) == 1 and lead in _OPENING_QUOTES and lead in issues[0][:1] + ('"' if issues[0] == '""' else ""):
+        issues = []  # a quote running over several paragraphs: each opens, only the last closes
+    for issue in issues:
         out.append(Finding("typography", "unbalanced", 0, len(text), evidence=issue))
     styles = quote_styles(text)
     if len(styles) > 1:

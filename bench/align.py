@@ -27,6 +27,7 @@ import argparse
 import json
 import random
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -148,7 +149,11 @@ def main() -> int:
     header = f"{'system':<27} {'set':<10} {'metric':<9} {'P':>6} {'R':>6} {'F1':>6}  {'tp/pred/gold':>14}"
     print(header)
     print("-" * len(header))
+    timings: dict[str, float] = {}
     for sys_name, cfg in systems.items():
+        t0 = time.perf_counter()
+        evaluate(sets["overall"], cfg)
+        timings[sys_name] = time.perf_counter() - t0
         for set_name, docs in sets.items():
             counts = evaluate(docs, cfg, show_errors=args.errors and set_name != "overall"
                               and sys_name.startswith("align"))
@@ -157,6 +162,10 @@ def main() -> int:
                 print(f"{sys_name:<27} {set_name:<10} {metric:<9} {p:6.3f} {r:6.3f} {f:6.3f}  "
                       f"{tp:>4}/{npred:>4}/{ngold:>4}")
         print()
+    n_sents = sum(len(d["en"]) + len(d["fr"]) for d in sets["overall"])
+    base = timings["length only (Gale-Church)"]
+    for sys_name, secs in timings.items():
+        print(f"speed {sys_name:<27} {n_sents / secs:8.0f} sentences/s  ({secs / base:.1f}x the length-only time)")
     good, n_pred, n_gold = doc_alignment(real)
     p, r, f = prf(good, n_pred, n_gold)
     print(f"document alignment (real set, {n_gold} EN x {n_gold} FR): "

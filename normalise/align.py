@@ -274,10 +274,10 @@ class Features:
     units: list[tuple[float, frozenset[str]]]
     keys: Counter = field(default_factory=Counter)
     alnum: bool = True  # False for a sentence of punctuation only (a stray "." or "»")
+    weight: float = field(init=False, default=0.0)  # total weight of the units
 
-    @property
-    def weight(self) -> float:
-        return sum(w for w, _ in self.units)
+    def __post_init__(self) -> None:
+        self.weight = sum(w for w, _ in self.units)
 
 
 def features(text: str, lang: str, cfg: AlignConfig | None = None) -> Features:
@@ -316,12 +316,13 @@ def features(text: str, lang: str, cfg: AlignConfig | None = None) -> Features:
 def _matched(units: list[tuple[float, frozenset[str]]], other: Counter) -> float:
     """Weight of ``units`` that find a key on the other side. Each key of the other side can be
     used as many times as it occurs there (so three "2022" do not match one)."""
-    budget = Counter(other)
+    budget = dict(other)
     got = 0.0
     for w, ks in units:
         for k in ks:
-            if budget[k] > 0:
-                budget[k] -= 1
+            left = budget.get(k, 0)
+            if left > 0:
+                budget[k] = left - 1
                 got += w
                 break
     return got
@@ -450,8 +451,17 @@ def align_sentences(
     shapes = _bead_shapes(cfg)
     closing = ([bool(_CLOSING_ONLY.match(t)) for t in en_t] + [False],
                [bool(_CLOSING_ONLY.match(t)) for t in fr_t] + [False])
+    spans: dict[tuple[str, int, int], Features] = {}
+
+    def span(side: str, lo: int, hi: int) -> Features:
+        """Features of sentences lo..hi-1 of one side, merged once and reused."""
+        key = (side, lo, hi)
+        if key not in spans:
+            spans[key] = _merge((en_f if side == "en" else fr_f)[lo:hi])
+        return spans[key]
+
     def bead_score(i0: int, i1: int, j0: int, j1: int) -> tuple[float, dict[str, float]]:
-        a, b = _merge(en_f[i0:i1]), _merge(fr_f[j0:j1])
+        a, b = span("en", i0, i1), span("fr", j0, j1)
         lex = lexical_similarity(a, b)
         ln = length_probability(a.chars, b.chars, cfg)
         ev = {"lexical": round(lex, 4), "length": round(ln, 4)}

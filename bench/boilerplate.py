@@ -16,6 +16,10 @@ What it does, for every page:
 3. scores each non-empty gold line: predicted *keep* means the record's action is not ``drop``
    (a line merged into another or repaired is still content the pipeline keeps).
 
+Pages are in two splits (PROVENANCE.md): ``dev`` pages may be used to tune the classifier;
+``test`` pages come from sites not in ``dev`` and are for reporting only, so the error list and
+the per-reason/per-detail tables cover dev pages unless ``--test-errors`` is given.
+
 It reports precision / recall / F1 of KEEPING content lines and the precision (and recall) of
 DROPPING boilerplate, micro-averaged over all lines, per language and per site, next to the
 targets of issue 3; drop precision per predicted reason family; accuracy per gold detail
@@ -64,6 +68,9 @@ DETAILS = (
     "heading-content", "dateline", "byline", "lead",
 )
 LANGS = ("en", "fr", "de")
+#: ``dev`` pages may be used to tune the classifier; ``test`` pages (sites not in ``dev``) are for
+#: reporting only, their errors are listed only on request (see PROVENANCE.md).
+SPLITS = ("dev", "test")
 PAGE_NAME = re.compile(r"^(en|fr|de)_\d{2,3}\.tsv$")
 
 #: Targets from issue 3.
@@ -98,6 +105,7 @@ class Page:
     url: str = ""
     title: str = ""
     lines: list[GoldLine] = field(default_factory=list)
+    split: str = "dev"
 
     @property
     def text(self) -> str:
@@ -191,8 +199,11 @@ def load_dev_set(data_dir: Path = DATA_DIR) -> list[Page]:
         site = row.get("site", "")
         if not site:
             raise DevSetError(f"{f.name}: no site in PROVENANCE.md")
+        split = row.get("split") or "dev"
+        if split not in SPLITS:
+            raise DevSetError(f"{f.name}: split {split!r} not in {SPLITS}")
         pages.append(Page(page_id=f.stem, lang=lang, site=site, url=row.get("address", ""),
-                          title=row.get("title", ""), lines=parse_page_file(f)))
+                          title=row.get("title", ""), lines=parse_page_file(f), split=split))
     return pages
 
 
@@ -264,6 +275,7 @@ class LineResult:
     reason: str
     text: str
     detail: str = ""
+    split: str = "dev"
 
     @property
     def error(self) -> bool:
@@ -275,15 +287,18 @@ def score_lines(results: Iterable[LineResult]) -> dict[str, Any]:
     total = Confusion()
     by_lang: dict[str, Confusion] = {}
     by_site: dict[str, Confusion] = {}
+    by_split: dict[str, Confusion] = {}
     for r in results:
         if r.gold not in SCORED_LABELS:
             continue
         total.add(r.gold, r.kept)
         by_lang.setdefault(r.lang, Confusion()).add(r.gold, r.kept)
         by_site.setdefault(r.site, Confusion()).add(r.gold, r.kept)
+        by_split.setdefault(r.split, Confusion()).add(r.gold, r.kept)
     return {
         "all": total.figures(),
         "by_lang": {k: v.figures() for k, v in sorted(by_lang.items())},
+        "by_split": {k: v.figures() for k, v in sorted(by_split.items())},
         "by_site": {k: v.figures() for k, v in sorted(by_site.items())},
     }
 
@@ -395,7 +410,7 @@ def results_for(pages: list[Page], docs: list[Any]) -> list[LineResult]:
                 continue
             out.append(LineResult(page_id=page.page_id, lang=page.lang, site=page.site, line=n,
                                   gold=g.label, kept=rec.action != "drop", action=rec.action,
-                                  reason=rec.reason, text=g.text, detail=g.detail))
+                                  reason=rec.reason, text=g.text, detail=g.detail, split=page.split))
     return out
 
 
@@ -507,8 +522,10 @@ def render(figs: dict[str, Any], errors: list[LineResult], pages: list[Page],
            intervals: dict[str, tuple[float, float] | None] | None = None) -> str:
     out: list[str] = []
     a = figs["all"]
-    out.append(f"Boilerplate dev set: {len(pages)} pages, {len({p.site for p in pages})} sites, "
-               f"{a['lines']} scored lines ({a['content']} content, {a['boilerplate']} boilerplate)")
+    nsplit = Counter(p.split for p in pages)
+    out.append(f"Boilerplate set: {len(pages)} pages ({nsplit['dev']} dev, {nsplit['test']} held-out test), "
+               f"{len({p.site for p in pages})} sites, {a['lines']} scored lines ({a['content']} content, "
+               f"{a['boilerplate']} boilerplate)")
     out.append("")
 
     def verdict(x: float | None, target: float) -> str:
@@ -530,6 +547,8 @@ def render(figs: dict[str, Any], errors: list[LineResult], pages: list[Page],
     out.append(_row("ALL (micro)", a))
     for lang, f in figs["by_lang"].items():
         out.append(_row(f"lang={lang}", f))
+    for split, f in figs.get("by_split", {}).items():
+        out.append(_row(f"split={split}", f))
     for name, f in (baselines or {}).items():
         out.append(_row(f"(baseline) {name}"[:28], f))
     out.append("")
@@ -539,19 +558,21 @@ def render(figs: dict[str, Any], errors: list[LineResult], pages: list[Page],
         out.append(_row(site[:28], f))
     if reasons:
         out.append("")
-        out.append("drops by predicted reason family (precision = share that is gold boilerplate)")
+        out.append("drops by predicted reason family (precision = share that is gold boilerplate; same pages "
+                   "as the errors)")
         out.append(f"{'family':<28} {'dropped':>7} {'boiler':>6} {'prec':>6}")
         for fam, row in reasons.items():
             out.append(f"{fam[:28]:<28} {row['dropped']:>7} {row['boilerplate']:>6} {row['precision']:6.3f}")
     if details:
         out.append("")
-        out.append("by gold label/detail (right = content kept or boilerplate dropped)")
+        out.append("by gold label/detail (right = content kept or boilerplate dropped; same pages as the errors)")
         out.append(f"{'gold/detail':<28} {'lines':>7} {'right':>6} {'acc':>6}")
         for key, row in details.items():
             out.append(f"{key[:28]:<28} {row['lines']:>7} {row['right']:>6} {row['accuracy']:6.3f}")
     if errors:
         out.append("")
-        out.append(f"{len(errors)} worst errors (dropped content first, then longest)")
+        out.append(f"{len(errors)} worst errors (dropped content first, then longest; dev pages unless "
+                   "--test-errors)")
         out.append(f"{'page:line':<10} {'gold':<11} {'pred':<5} {'reason':<28} text")
         for e in errors:
             text = e.text.strip()
@@ -568,6 +589,9 @@ def dev_set_stats(pages: list[Page]) -> str:
         c = Counter(g.label for p in ps for g in p.lines)
         out.append(f"  {lang}: {len(ps):>3} pages {len({p.site for p in ps}):>3} sites  "
                    f"content {c['content']:>5}  boilerplate {c['boilerplate']:>5}  empty {c['empty']:>5}")
+    for split in SPLITS:
+        ps = [p for p in pages if p.split == split]
+        out.append(f"  split {split}: {len(ps)} pages, {len({p.site for p in ps})} sites")
     details = Counter(g.detail for p in pages for g in p.lines if g.detail)
     if details:
         out.append("  details: " + ", ".join(f"{k} {v}" for k, v in details.most_common()))
@@ -581,7 +605,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--errors", type=int, default=15, metavar="N", help="list the N worst errors (default 15)")
     ap.add_argument("--json", type=Path, metavar="PATH", help="write the figures as JSON")
     ap.add_argument("--lang", choices=LANGS, action="append", help="only these languages (repeatable)")
+    ap.add_argument("--split", choices=SPLITS, action="append",
+                    help="only these splits (repeatable; note cross-document evidence then sees fewer pages)")
     ap.add_argument("--stats", action="store_true", help="print dev-set statistics and exit (no cleaner)")
+    ap.add_argument("--test-errors", action="store_true",
+                    help="also list errors on held-out test pages (default: dev pages only)")
     ap.add_argument("--bootstrap", type=int, default=1000, metavar="N",
                     help="page-level bootstrap resamples for the 95%% intervals (0: off; default 1000)")
     ap.add_argument("--order", choices=("langid-first", "pipeline"), default="langid-first",
@@ -596,6 +624,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.lang:
         pages = [p for p in pages if p.lang in args.lang]
+    if args.split:
+        pages = [p for p in pages if p.split in args.split]
     if args.stats:
         print(dev_set_stats(pages))
         return 0
@@ -609,9 +639,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     results = results_for(pages, docs)
     figs = score_lines(results)
-    errors = worst_errors(results, args.errors)
-    reasons = reason_table(results)
-    details = detail_table(results)
+    shown = results if args.test_errors else [r for r in results if r.split == "dev"]
+    errors = worst_errors(shown, args.errors)
+    reasons = reason_table(shown)
+    details = detail_table(shown)
     baselines = baseline_figures(pages)
     intervals = bootstrap_interval(results, args.bootstrap)
     print(render(figs, errors, pages, reasons, details, baselines, intervals))

@@ -50,6 +50,17 @@ def test_size_and_spread(pages):
         assert sum(p.lang == lang for p in pages) >= MIN_PER_LANG, lang
 
 
+def test_held_out_split_is_from_unseen_sites_and_covers_each_language(pages):
+    dev = {p.site for p in pages if p.split == "dev"}
+    test = [p for p in pages if p.split == "test"]
+    assert {p.split for p in pages} <= set(bb.SPLITS)
+    assert len(test) >= 15
+    assert {p.lang for p in test} == {"en", "fr", "de"}
+    assert not dev & {p.site for p in test}, "a test page comes from a site already in dev"
+    dev_pages = [p for p in pages if p.split == "dev"]
+    assert len(dev_pages) >= MIN_PAGES and len(dev) >= MIN_SITES
+
+
 def test_pages_are_scored_and_mostly_carry_an_article(pages):
     for p in pages:
         assert any(g.label in bb.SCORED_LABELS for g in p.lines), f"{p.page_id}: nothing to score"
@@ -123,13 +134,13 @@ def test_parse_page_file_accepts_all_forms(tmp_path):
     ]
 
 
-def _mini_set(tmp_path, rows=None):
+def _mini_set(tmp_path, rows=None, header="| file | lang | site | address | title | retrieved |"):
     d = tmp_path / "bp"
     (d / "pages").mkdir(parents=True)
     (d / "pages" / "en_01.tsv").write_text("content\tHello world.\n", encoding="utf-8")
     rows = rows if rows is not None else ["| en_01.tsv | en | example-site | - | - | - |"]
     (d / "PROVENANCE.md").write_text(
-        "# P\n\n| file | lang | site | address | title | retrieved |\n|---|---|---|---|---|---|\n"
+        "# P\n\n" + header + "\n|---|---|---|---|---|---|\n"
         + "\n".join(rows) + "\n", encoding="utf-8")
     return d
 
@@ -147,11 +158,22 @@ def test_load_dev_set_on_a_minimal_set(tmp_path):
         (["| en_01.tsv | en |  | - | - | - |"], "no site"),
         (["| en_01.tsv | en | s | - | - | - |", "| en_02.tsv | en | s | - | - | - |"], "do not exist"),
         (["| en_01.tsv | en | s | - | - |"], "cells"),
+        (["| en_01.tsv | en | s | - | - | - | holdout |"], "split"),
     ],
 )
 def test_load_dev_set_rejects_bad_index(tmp_path, rows, message):
+    header = "| file | lang | site | address | title | retrieved |"
+    if rows and "holdout" in rows[0]:
+        header += " split |"
     with pytest.raises(bb.DevSetError, match=message):
-        bb.load_dev_set(_mini_set(tmp_path, rows))
+        bb.load_dev_set(_mini_set(tmp_path, rows, header))
+
+
+def test_split_column_is_read_and_defaults_to_dev(tmp_path):
+    d = _mini_set(tmp_path, ["| en_01.tsv | en | s | - | - | - | test |"],
+                  "| file | lang | site | address | title | retrieved | split |")
+    assert bb.load_dev_set(d)[0].split == "test"
+    assert bb.load_dev_set(_mini_set(tmp_path / "b"))[0].split == "dev"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -280,6 +302,11 @@ def test_main_with_a_fake_cleaner_prints_table_and_json(tmp_path, capsys, monkey
     fn = sum(1 for p in pages for g in p.lines if g.label == "content" and len(g.text.strip()) < 20)
     assert (figs["all"]["tp"], figs["all"]["fn"]) == (tp, fn)
     assert len(figs["errors"]) == 3
+    assert {e["split"] for e in figs["errors"]} == {"dev"}  # held-out errors stay hidden by default
+    assert set(figs["by_split"]) == {"dev", "test"}
+    assert bb.main(["--json", str(out_json), "--errors", "500", "--test-errors", "--bootstrap", "0"]) == 0
+    figs = json.loads(out_json.read_text(encoding="utf-8"))
+    assert "test" in {e["split"] for e in figs["errors"]}
 
 
 def test_baselines_by_hand():

@@ -156,3 +156,19 @@ def test_unknown_language_gives_nothing(tb):
 def test_fold_is_one_to_one(raw, folded):
     assert fold(raw) == folded
     assert len(fold(raw)) == len(raw)
+
+
+@pytest.mark.parametrize("lang,text,expected", [
+    # a bare surname shared by two people goes to the one whose cues accept it
+    ("en", "Mali PM Choguel Maiga placed on rest by doctor Maiga is exhausted.",
+     [("choguel_maiga", "Choguel Maiga"), ("choguel_maiga", "Maiga")]),
+    ("en", "Colonel Abdoulaye Maiga spoke. Maiga added that the army would stay.",
+     [("abdoulaye_maiga", "Abdoulaye Maiga"), ("abdoulaye_maiga", "Maiga")]),
+    ("fr", "Le Premier ministre Choguel Kokalla Maïga a parlé. Maïga a ajouté que rien ne changeait.",
+     [("choguel_maiga", "Choguel Kokalla Maïga"), ("choguel_maiga", "Maïga")]),
+    # the plural of the FAMa acronym in French, and the English adjective jihadi
+    ("fr", "la base a été rétrocédée aux FAMas", [("fama", "FAMas")]),
+    ("en", "a region plagued with jihadi violence", [("jihadist", "jihadi")]),
+])
+def test_shared_forms_and_inflections(tb, lang, text, expected):
+    assert found(text, lang, tb) == expected

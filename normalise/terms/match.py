@@ -157,6 +157,12 @@ class Matcher:
             self.groups[name] = (entry, v)
             alts.append(f"(?P<{name}>{pat})")
         self.regex = re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)") if alts else None
+        # Ambiguous forms shared by several entries (the surname Maïga of two people): when the
+        # context rejects the entry the regex picked, the others are tried in termbase order.
+        self.shared: dict[str, list[tuple[Entry, Variant, re.Pattern[str]]]] = {}
+        for _, pat, entry, v in specs:
+            if v.ambiguous:
+                self.shared.setdefault(fold(v.form).lower(), []).append((entry, v, re.compile(pat)))
         self.cues: dict[str, tuple[Any, Any]] = {
             e.id: (_cue_regex(e.context.positive), _cue_regex(e.context.negative))
             for e in tb.entries.values() if e.context
@@ -176,6 +182,13 @@ class Matcher:
         if not pos and not neg:
             return ctx.default == "accept"
         return True
+
+    def _other_reading(self, entry: Entry, v: Variant, folded: str, start: int, end: int):
+        """Another entry with the same ambiguous form whose context cues accept this match."""
+        for e2, v2, rx in self.shared.get(fold(v.form).lower(), ()):
+            if e2.id != entry.id and rx.fullmatch(folded, start, end) and self._context_ok(e2, folded, start, end):
+                return e2, v2
+        return None
 
     @staticmethod
     def _shouting(folded: str, start: int, end: int) -> bool:
@@ -197,7 +210,10 @@ class Matcher:
             entry, v = self.groups[m.lastgroup]  # type: ignore[index]
             start, end = m.span()
             if v.ambiguous and not self._context_ok(entry, folded, start, end):
-                continue
+                alt = self._other_reading(entry, v, folded, start, end)
+                if alt is None:
+                    continue
+                entry, v = alt
             if (end - start) <= 3 and folded[start:end].isupper() and self._shouting(folded, start, end):
                 continue
             surface = text[start:end]

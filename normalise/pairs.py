@@ -54,10 +54,15 @@ class PairConfig:
     lang_reject_confidence: float = 0.9
     lang_min_chars: int = 25
     # numbers: score = share of numbers/dates/URLs found on both sides (multiset Dice); below
-    # ``numbers_reject`` the pair is rejected, below 1 it is flagged.
+    # ``numbers_reject`` the pair is rejected, below 1 it is flagged. When only one side has any,
+    # the score is ``numbers_one_sided`` (flagged, not rejected by default): the other side may
+    # spell the number out ("two minutes" / "2 minutes").
     numbers_reject: float = 0.5
-    # terms: terms-stage entries with one of these statuses make the pair flagged.
-    term_bad_flags: tuple[str, ...] = ("term:missing", "term:mismatch")
+    numbers_one_sided: float = 0.5
+    # terms: ``pair.terms`` entries (filled by normalise.terms.verify_pair) whose ``status`` is
+    # one of these make the pair flagged; "repaired" and "ok" are fine. A pair with no entries
+    # but one of the matching ``term:<status>`` flags counts as inconsistent too.
+    term_bad_status: tuple[str, ...] = ("missing", "mistranslated")
     # copy: both sides equal after folding case/accents/spaces -> reject, when the text has at
     # least ``copy_min_words`` words (a bare name like "Emmanuel Macron" is the same in both
     # languages and only flagged).
@@ -166,7 +171,8 @@ def anchors(text: str, lang: str) -> list[str]:
 
 
 class NumbersConsistent(Check):
-    """Multiset Dice of the anchors of both sides; None when neither side has any."""
+    """Multiset Dice of the anchors of both sides; None when neither side has any;
+    ``numbers_one_sided`` when only one side has some."""
 
     name = "numbers"
 
@@ -174,6 +180,8 @@ class NumbersConsistent(Check):
         a, b = anchors(pair.en, "en"), anchors(pair.fr, "fr")
         if not a and not b:
             return None
+        if not a or not b:
+            return self.cfg.numbers_one_sided
         rest = list(b)
         common = 0
         for x in a:
@@ -194,16 +202,16 @@ class TermsConsistent(Check):
     name = "terms"
 
     def score(self, pair: Pair) -> float | None:
-        bad = set(self.cfg.term_bad_flags)
+        bad = set(self.cfg.term_bad_status)
         entries = pair.terms
-        if not entries and not any(f in bad for f in pair.flags):
+        if not entries and not any(f in {"term:" + b for b in bad} for f in pair.flags):
             return None
         if not entries:
             return 0.0
 
         def is_bad(t: dict[str, Any]) -> bool:
-            marks = {t.get("status"), t.get("flag"), *t.get("flags", ())}
-            return bool(marks & bad)
+            status = str(t.get("status", ""))
+            return status in bad or status.removeprefix("term:") in bad
 
         return sum(not is_bad(t) for t in entries) / len(entries)
 

@@ -46,6 +46,8 @@ CASES = [
     ("numbers", "See www.example.org for details.", "Voir www.example.org pour les détails.", OK),
     ("numbers", "See www.example.org for details.", "Voir www.exemple.fr pour les détails.", REJECT),
     ("numbers", "Troops left.", "Les soldats sont partis.", None),
+    ("numbers", "Two minutes of silence at 11:00.", "Deux minutes de silence à 11 h.", OK),
+    ("numbers", "One hundred years later.", "100 ans plus tard.", FLAG),  # spelt out on one side
     ("punct", "He left.", "Il est parti.", OK),
     ("punct", 'He said "no."', "Il a dit « non ».", OK),
     ("punct", "Did he leave?", "Est-il parti ?", OK),
@@ -64,8 +66,8 @@ CASES = [
     ("terms", "Barkhane ended.", "L'opération a pris fin.", FLAG),
 ]
 TERMS = {
-    len(CASES) - 2: [{"term": "Barkhane", "status": "ok"}],
-    len(CASES) - 1: [{"term": "Barkhane", "status": "term:missing"}],
+    len(CASES) - 2: [{"term_id": "barkhane", "status": "ok"}, {"term_id": "sofa", "status": "repaired"}],
+    len(CASES) - 1: [{"term_id": "barkhane", "status": "missing"}],
 }
 
 
@@ -181,3 +183,25 @@ def test_dedup_keeps_first_and_provenance() -> None:
     ]
     assert rejected[1].detail["origin"] == "mt:en->fr"
     assert rejected[0].detail["seg_ids"] == ["b:7"]
+
+
+def test_terms_check_reads_the_terms_stage_output() -> None:
+    """The statuses written by normalise.terms.verify_pair drive the check."""
+    chk = CHECKS["terms"](PairConfig())
+    ok = P("Barkhane ended.", "Barkhane a pris fin.", terms=[{"term_id": "barkhane", "status": "ok"}])
+    bad = P("Barkhane ended.", "L'opération a pris fin.",
+            terms=[{"term_id": "barkhane", "status": "ok"}, {"term_id": "sofa", "status": "mistranslated"}])
+    flagged_only = P("Barkhane ended.", "L'opération a pris fin.", flags=["term:missing"])
+    assert chk.score(ok) == 1.0 and chk.verdict(chk.score(ok)) == OK
+    assert chk.score(bad) == 0.5 and chk.verdict(chk.score(bad)) == FLAG
+    assert chk.score(flagged_only) == 0.0
+
+
+def test_terms_check_with_real_verify_pair_if_present() -> None:
+    terms = pytest.importorskip("normalise.terms")
+    tb = terms.load_termbase()
+    pair = P("French forces of Operation Barkhane left Mali.", "Les forces françaises ont quitté le Mali.")
+    terms.verify_pair(pair, tb)
+    assert [t["status"] for t in pair.terms] == ["missing"]
+    kept, rejected = check_pairs([pair], PairConfig(checks=("terms",)))
+    assert not rejected and kept[0].flags.count("pair:terms") == 1 and kept[0].scores["terms"] == 0.0

@@ -141,6 +141,8 @@ class RuleTable:
     pattern: re.Pattern[str]
     reasons: list[str]
     sources: list[str]
+    long_pattern: re.Pattern[str] | None = None  # only the rules that can match a long line
+    short_max: int = 120
 
 
 @lru_cache(maxsize=8)
@@ -156,7 +158,19 @@ def load_rules(extra: tuple[str, ...] = ()) -> RuleTable:
             parts.append(f"(?P<r{len(reasons)}>{rx})")
             reasons.append(reason.strip())
             sources.append(f"{path.name}:{rx[:60]}")
-    return RuleTable(re.compile("|".join(parts), re.IGNORECASE), reasons, sources)
+    # Most lines are paragraphs longer than any menu label: match them only against the rules
+    # whose pattern can be that long (cookie banners, footers), found from the regex's width.
+    short_max = 120
+    long_parts = [p for p in parts if _max_width(p) > short_max]
+    long_pattern = re.compile("|".join(long_parts), re.IGNORECASE) if long_parts else None
+    return RuleTable(re.compile("|".join(parts), re.IGNORECASE), reasons, sources, long_pattern, short_max)
+
+
+def _max_width(rx: str) -> int:
+    """Longest string ``rx`` can match (``re``'s own parser; MAXREPEAT for unbounded)."""
+    import re._parser as sre_parse  # the parser of the stdlib ``re`` module (Python 3.11+)
+
+    return sre_parse.parse(rx).getwidth()[1]
 
 
 @lru_cache(maxsize=1)
@@ -235,6 +249,7 @@ _DATELINE = re.compile(
 _BYLINE = re.compile(r"^(?:by|par|von|from|de|text:|texte\s?:|reporting by)\s+\S", re.IGNORECASE)
 _BREADCRUMB_SEP = re.compile(r"\s[>›»|•·/]\s|\s?[>›]\s?")
 _INLINE_MENU_SEP = re.compile(r"\s+[|•·]\s*|\s*[|•·]\s+")
+_SEPARATOR_CHARS = frozenset("|•·>›»/")
 _GLUED_CRUMB = re.compile(r"(?:[A-ZÀ-Ý][a-zà-ÿ]{2,}){2,}[A-ZÀ-Ý]?[a-zà-ÿ]*")
 
 
@@ -268,23 +283,25 @@ class _Line:
     sentence: bool = False
     menu_like: bool = False
     by_rule: bool = False  # dropped by a rule-table or structural rule
+    dateline: bool = False  # looks like a dateline or byline
     listed: bool = False  # starts with a list marker ("- ", "• ", "1. ")
     detail: dict = field(default_factory=dict)
 
 
 def _stop_density(words: list[str]) -> float:
+    """Share of function words, in the language whose stoplist covers the most words."""
     if not words:
         return 0.0
-    sw = load_stopwords()
-    low = [w.lower().replace("’", "'") for w in words]
-    best = 0.0
-    for lst in sw.values():
-        n = 0
-        for w in low:
-            if w in lst or ("'" in w and w[: w.index("'") + 1] in lst):
-                n += 1
-        best = max(best, n / len(low))
-    return best
+    low = [w.lower() for w in words]
+    if any("'" in w or "’" in w for w in low):  # French elision: "l'armée" counts as "l'"
+        low = [w[: w.replace("’", "'").index("'") + 1].replace("’", "'") if ("'" in w or "’" in w) else w
+               for w in low]
+    best = 0
+    for stop in load_stopwords().values():
+        n = sum(map(stop.__contains__, low))
+        if n > best:
+            best = n
+    return best / len(low)
 
 
 def _features(rec: LineRecord, cfg: BoilerplateConfig) -> _Line:
@@ -296,8 +313,9 @@ def _features(rec: LineRecord, cfg: BoilerplateConfig) -> _Line:
     ln.sentence = (len(ln.words) >= cfg.sentence_min_words and ln.terminal and ln.stop >= cfg.stopwords_low)
     ln.menu_like = (
         0 < len(ln.words) <= cfg.menu_max_words and len(text) <= cfg.menu_max_chars
-        and not _TERMINAL.search(text) and ":" not in text and not _DATELINE.search(text)
+        and not ln.terminal and ":" not in text and not _is_dateline(text)
     )
+    ln.dateline = _is_dateline(text)
     ln.listed = bool(_BULLET.match(rec.current))
     return ln
 
@@ -316,7 +334,12 @@ def _match_rule(ln: _Line, table: RuleTable) -> str | None:
     key = rule_key(ln.text)
     if not key:
         return None
-    m = table.pattern.fullmatch(key)
+    if len(key) > table.short_max:
+        if table.long_pattern is None:
+            return None
+        m = table.long_pattern.fullmatch(key)
+    else:
+        m = table.pattern.fullmatch(key)
     if m is None:
         return None
     return table.reasons[int(m.lastgroup[1:])]
@@ -325,10 +348,14 @@ def _match_rule(ln: _Line, table: RuleTable) -> str | None:
 def _structural_rule(ln: _Line, cfg: BoilerplateConfig) -> str | None:
     """Rules that need more than a regex over the whole line."""
     text = ln.text
+    if len(text) > 200:
+        return None
     if _GLUED_CRUMB.fullmatch(text) and len(text) <= 40:
         # "ConflictsMali", "NewsWorldAfrica": menu labels whose separators the scraper lost.
         return "nav:breadcrumb"
-    if _is_dateline(text):
+    if ln.dateline:
+        return None
+    if not _SEPARATOR_CHARS.intersection(text):
         return None
     parts = [p for p in _INLINE_MENU_SEP.split(text) if p]
     if len(parts) >= 3 and all(len(_WORD.findall(p)) <= 3 for p in parts) and not ln.terminal:
@@ -344,20 +371,32 @@ def _credit(ln: _Line) -> tuple[str, str] | None:
     """``(reason, credit text)`` when the whole line is a credit."""
     if len(ln.text) > 160:
         return None
+    text = ln.text
+    has_punct = "(" in text or "/" in text or ":" in text or "," in text
+    if not has_punct and not _agency_words() & {w.lower() for w in text.split()}:
+        return None  # every credit shape needs punctuation or an agency name: cheap gate
     pats = _credit_patterns()
-    key = ln.text.strip().rstrip(".")
+    key = text.strip().rstrip(".")
     for reason in ("credit:signature", "credit:agency", "credit:image"):
         if pats[reason].fullmatch(key):
             return reason, key
     return None
 
 
+@lru_cache(maxsize=1)
+def _agency_words() -> frozenset[str]:
+    return frozenset(w.lower() for a in load_agencies() for w in a.split())
+
+
 def _glued_credit(ln: _Line) -> tuple[str, str] | None:
     """``(caption body, credit)`` for a caption ending in "Image: Name/AGENCY", "(Foto: dpa)",
     "Crédit : Name" or "Courtesy of ..."."""
     text = ln.text
+    if len(text) > 400:
+        return None
     pats = _credit_patterns()
-    m = pats["courtesy"].match(text)
+    m = pats["courtesy"].match(text) if ("Courtesy" in text or "autorisation" in text or "Genehmigung" in text) \
+        else None
     if m and _COURTESY_OF.search(m.group("credit")):
         return m.group("body"), m.group("credit").rstrip(". ")
     if ":" not in text:
@@ -444,7 +483,7 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
     # protection: datelines/bylines and fragments in progress
     for i, ln in enumerate(lines):
         prev = lines[i - 1].text if i else ""
-        if _is_dateline(ln.text) and len(ln.words) <= 15:
+        if ln.dateline and len(ln.words) <= 15:
             ln.protected = True
         if _FRAGMENT_START.match(rule_key(ln.text) or ln.text) or (prev and _OPEN_END.search(prev)):
             ln.protected = True
@@ -603,7 +642,7 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
         nxt = kept[k + 1] if k + 1 < len(kept) else None
         if (
             not ln.terminal and not ln.text.endswith((",", ";", "(", ":")) and 0 < len(ln.words) <= cfg.heading_max_words
-            and not (_is_dateline(ln.text) and len(ln.words) <= 8)
+            and not (ln.dateline and len(ln.words) <= 8)
             and not _FRAGMENT_START.match(ln.text)
             and not (k > 0 and _OPEN_END.search(kept[k - 1].text))
             and (nxt is None or not _FRAGMENT_START.match(nxt.text))

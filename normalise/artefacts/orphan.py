@@ -25,7 +25,7 @@ _ORPHAN = re.compile(r"(?P<prev>[\w.]*[^\W\d_])\.(?P<sp>[ \t]+)(?P<next>[^\W\d_A
 def is_abbreviation(prev: str) -> bool:
     p = prev.lower().rstrip(".")
     if len(p) == 1:
-        return True  # an initial: "J. doe", "U.S." ends in "S"
+        return prev[:1].isupper() or p in load_wordset("abbreviations.txt")  # an initial: "J.", "U.S."
     if "." in p and all(len(x) <= 2 for x in p.split(".")):
         return True  # "a.m", "e.g", "U.S"
     return p in load_wordset("abbreviations.txt") or p.split(".")[-1] in load_wordset("abbreviations.txt")

@@ -6,7 +6,8 @@ How a span is found: each lower-case word is marked with the languages whose fun
 (``data/artefacts/function_{en,fr,de}.txt``) has it, and by letters only one of the
 languages uses in lower-case words (``é è ç`` French, ``ä ö ü ß`` German). A run of words with no
 word *only* of the segment's own language (shared words such as ``in``, ``a`` are neutral) that
-holds at least ``min_markers`` marks of one foreign language is a candidate; lingua (built once, restricted to en/fr/de) must then agree that the
+holds at least ``min_markers`` marks of one foreign language is a candidate (inside a run, an unmarked content word lingua alone is sure of counts
+as a mark); lingua (built once, restricted to en/fr/de) must then agree that the
 span is in that language. Capitalised words never carry a mark (names: ``Le Pen``, ``de Gaulle``,
 ``Der Spiegel`` are not residue). Flags only: what the span should have said is unknown.
 A function word right before a capitalised word counts as a name particle (``de Gaulle``,
@@ -27,6 +28,10 @@ _ASSET_ID = re.compile(r"\b[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*[-_](?:FR|DE|EN|fr|d
 _LETTERS = {"fr": set("éèêëàâçùûîïôœ"), "de": set("äöüß")}
 MIN_MARKERS = 2
 WEAK_CONFIDENCE = 0.8  # lingua confidence needed for a run of >= 3 words with one mark fewer
+# an unmarked content word inside a run (never the first) counts as a mark when lingua alone gives
+# it this confidence for a foreign language ("hired", "accueillera")
+WORD_CONFIDENCE = 0.9
+WORD_MIN_CHARS = 5
 
 
 @lru_cache(maxsize=None)
@@ -70,7 +75,7 @@ def marks(word: str) -> set[str]:
 
 
 def detect(text: str, lang: str = "en", cfg=None, min_markers: int = MIN_MARKERS,
-           weak_confidence: float = WEAK_CONFIDENCE) -> list[Finding]:
+           weak_confidence: float = WEAK_CONFIDENCE, word_confidence: float = WORD_CONFIDENCE) -> list[Finding]:
     out: list[Finding] = []
     for m in _ASSET_ID.finditer(text):
         out.append(Finding("residue", "asset-id", m.start(), m.end(), evidence=m.group(0), extra={"lang": m.group(0)[-2:].lower()}))
@@ -96,6 +101,10 @@ def detect(text: str, lang: str = "en", cfg=None, min_markers: int = MIN_MARKERS
                 break
             if j > i and text[ws[j - 1][2] : ws[j][1]].strip(" '’-"):
                 break  # punctuation ends a span
+            if not wm and j > i and len(ws[j][0]) >= WORD_MIN_CHARS and ws[j][0][:1].islower():
+                wl, wc = span_language(ws[j][0])  # inside a run only: a content word lingua is sure of
+                if wl != lang and wc >= word_confidence:
+                    wm = {wl}
             if lang not in wm:
                 for lg in wm:
                     counts[lg] = counts.get(lg, 0) + 1

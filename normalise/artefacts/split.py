@@ -65,6 +65,8 @@ def opens_lower(text: str) -> bool:
     if not s or not s[0].isalpha() or not starts_lower(s):
         return False
     w = first_word(s)
+    if re.match(r"[a-z]{1,2}['’]", w):
+        w = w[:1]  # "d'Ivoire", "l'armée": an elided article opens the line in lower case
     if any(c.isupper() for c in w[1:]):
         return False
     tok = s.split()[0].rstrip(",.;:!?\"'”’»)]")

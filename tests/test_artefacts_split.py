@@ -34,7 +34,13 @@ APART = [
     ["The new phone is out.", "iPhone sales rose."],
     ["Prices rose (by 0.8 percent in January.", "Then they fell."],  # stray bracket in a finished sentence
     ["A French soldier in Gao.", "A French soldier in Gao."],  # duplicate caption: boilerplate's job
+    ["Mali withdraws from military pacts with France", "by John Smith"],  # byline: the sentence never ends
+    ["Paris considers the decision unjustified", "par France Inter"],
 ]
+
+
+def test_lowercase_line_not_joined_onto_heading():
+    assert split.plan(["Mali ends its cooperation", "by our correspondent in Bamako."], [True, False]) == ([], [])
 
 
 @pytest.mark.parametrize("texts,expected", CASES)

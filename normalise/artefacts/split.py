@@ -17,6 +17,8 @@ after the text ``T`` it would continue:
   word (:func:`.orphan.continues`), it is joined and ``T``'s final stop removed (``mt:orphan``);
   otherwise it is only flagged.
 
+A lower-case opening alone joins only when the sentence then ends (in this piece or a following
+one) and never onto a heading (``Mali pulls out`` / ``by AFP`` stay apart).
 Lines opening with a capital after an unfinished line are never joined: that is also what a
 heading followed by its paragraph looks like. Not done yet: such splits go unseen.
 """
@@ -139,9 +141,12 @@ def plan(texts: list[str], headings: list[bool] | None = None, lang: str = "en")
                 cur.steps.append(Step(i, "echo", t, {"echo_of": where, "removed": b.strip()}))
                 i += 1
                 continue
-        is_split = ends_open(t) or (b.lstrip()[:1] in tuple(_CONT_PUNCT) and b.lstrip()[:3] != "...") \
-            or (opens_lower(b) and unfinished)
-        if is_split and not (headings[i] and not ends_open(t)):
+        strong = ends_open(t) or (b.lstrip()[:1] in tuple(_CONT_PUNCT) and b.lstrip()[:3] != "...")
+        # a lower-case opening alone is weaker: the joined sentence must end somewhere (this piece
+        # or the next one continuing it), and never onto a heading ("Mali pulls out" / "by AFP")
+        nxt_cont = nxt.lstrip()[:1] in tuple(_CONT_PUNCT) or opens_lower(nxt) or ends_open(b)
+        weak = opens_lower(b) and unfinished and not headings[cur.head] and (finished(b) or nxt_cont)
+        if (strong or weak) and not (headings[i] and not ends_open(t)):
             cur_text = join(t, b, lang)
             cur.steps.append(Step(i, "split", cur_text, {"signal": _signal(t, b)}))
             i += 1

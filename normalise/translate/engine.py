@@ -174,7 +174,8 @@ class Translator:
     @property
     def memory_key(self) -> str:
         """Model part of the memory key: the model id plus backend (int8 output may differ)."""
-        return f"{self.model_id}|{self.cfg.backend}|beams={self.cfg.num_beams}|max={self.cfg.max_new_tokens}"
+        return (f"{self.model_id}|{self.cfg.backend}|beams={self.cfg.num_beams}|max={self.cfg.max_new_tokens}"
+                + (f"|min={self.cfg.min_new_tokens}" if self.cfg.min_new_tokens else ""))
 
     def translate(self, texts: list[str], progress: Progress | None = None,
                   termbase_version: str | None = None) -> list[str]:
@@ -205,7 +206,8 @@ class Translator:
             for i in range(0, len(order), bs):
                 batch = [misses[j] for j in order[i:i + bs]]
                 t0 = time.perf_counter()
-                outs = self.backend.translate_batch(batch, self.cfg.max_new_tokens, self.cfg.num_beams)
+                outs = self.backend.translate_batch(batch, self.cfg.max_new_tokens, self.cfg.num_beams,
+                                                   self.cfg.min_new_tokens)
                 self.stats["seconds"] = round(self.stats["seconds"] + time.perf_counter() - t0, 4)
                 self.stats["batches"] += 1
                 self.stats["translated"] += len(batch)

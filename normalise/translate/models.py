@@ -71,6 +71,8 @@ class TranslateConfig:
         transformers backend runs in float16 and CTranslate2 in int8_float16.
     batch_size: segments per batch (batches are formed after sorting by length).
     max_new_tokens: most tokens generated per segment (OPUS-MT's own limit is 512).
+    min_new_tokens: force at least this many output tokens (0: off). Only for benchmarks, which
+        need every path to generate the same number of tokens; never set it for real work.
     num_beams: beam size; 4 is what the OPUS-MT generation configs use; 1 is greedy and faster.
     threads: CPU threads for the model; 0 means every core this process may use.
     cache_dir: Hugging Face cache (None: huggingface_hub's default, ``HF_HUB_CACHE``).
@@ -87,6 +89,7 @@ class TranslateConfig:
     device: str = "auto"
     batch_size: int = 32
     max_new_tokens: int = 256
+    min_new_tokens: int = 0
     num_beams: int = 4
     threads: int = 0
     cache_dir: str | None = None

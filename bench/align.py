@@ -35,7 +35,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from normalise.align import AlignConfig, align_documents, align_sentences  # noqa: E402
-from normalise.document import Document  # noqa: E402
+from normalise.document import Document, Pair  # noqa: E402
+from normalise.pairs import PairConfig, check_pairs  # noqa: E402
 
 DATA = ROOT / "bench" / "data" / "align"
 
@@ -133,6 +134,31 @@ def doc_alignment(real: list[dict]) -> tuple[int, int, int]:
     return good, len(matches), len(real)
 
 
+def pair_checks(real: list[dict]) -> None:
+    """Pair checks on the gold pairs of the real set (true translations: should be kept) and on
+    the same sentences paired with the next bead's French (misaligned: should be caught)."""
+    from collections import Counter
+
+    true_pairs, wrong_pairs = [], []
+    for d in real:
+        beads = [b for b in d["beads"] if b[0] and b[1]]
+        for k, (e, f) in enumerate(beads):
+            en = " ".join(d["en"][i] for i in e)
+            true_pairs.append(Pair(f"{d['doc']}:{k}", en, " ".join(d["fr"][j] for j in f), "aligned", d["doc"], "en"))
+            if k + 1 < len(beads):
+                f2 = beads[k + 1][1]
+                wrong_pairs.append(Pair(f"{d['doc']}:{k}x", en, " ".join(d["fr"][j] for j in f2), "aligned",
+                                        d["doc"], "en"))
+    print("\npair checks (PairConfig defaults) on gold pairs of the real set:")
+    for name, pairs in (("true pairs", true_pairs), ("misaligned pairs", wrong_pairs)):
+        kept, rejected = check_pairs(pairs, PairConfig())
+        flagged = sum(1 for p in kept if p.flags)
+        reasons = Counter(r.reason for r in rejected)
+        flags = Counter(f for p in kept for f in p.flags)
+        print(f"  {name:<17} n={len(pairs):>3}  kept clean {len(kept) - flagged:>3}  kept flagged {flagged:>3}  "
+              f"rejected {len(rejected):>3}  reasons {dict(reasons)}  flags {dict(flags)}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--errors", action="store_true", help="list wrong and missed beads")
@@ -170,6 +196,7 @@ def main() -> int:
     p, r, f = prf(good, n_pred, n_gold)
     print(f"document alignment (real set, {n_gold} EN x {n_gold} FR): "
           f"P {p:.3f} R {r:.3f} F1 {f:.3f} ({good} right of {n_pred} matched)")
+    pair_checks(real)
     return 0
 
 

@@ -183,17 +183,22 @@ def lexicon() -> Lexicon:
 # Numbers and dates, language-aware
 # ---------------------------------------------------------------------------------------------
 
-# English: "4,300", "4,300.5", "2.5", "2022"; French: "4 300" (space, NBSP, narrow NBSP or dot as
-# thousands separator), "2,5" (decimal comma). Sources: the grouping and decimal conventions of
+# English: "4,300", "4,300.5", "2.5", "2022", and the SI / Canadian federal style "4 300" (space
+# as thousands separator, as in the Canadian government's English releases); French: "4 300"
+# (space, NBSP, narrow NBSP or dot as thousands separator), "2,5" (decimal comma). Sources: the grouping and decimal conventions of
 # the two languages (Chicago Manual of Style for English; the Office québécois de la langue
 # française and Imprimerie nationale rules for French).
 _NUM = {
-    "en": re.compile(r"(?<![\d,.])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d])|(?<![\d,.])\d+(?:\.\d+)?(?![\d])"),
+    "en": re.compile(
+        r"(?<![\d,.])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d])"
+        r"|(?<![\d,.])\d{1,3}(?:[\u00a0\u202f ]\d{3})+(?:\.\d+)?(?![\d])"
+        r"|(?<![\d,.])\d+(?:\.\d+)?(?![\d])"
+    ),
     "fr": re.compile(
         r"(?<![\d,.])\d{1,3}(?:[ \u00a0\u202f.]\d{3})+(?:,\d+)?(?![\d])|(?<![\d,.])\d+(?:,\d+)?(?![\d])"
     ),
 }
-_THOUSANDS = {"en": ",", "fr": " \u00a0\u202f."}
+_THOUSANDS = {"en": ", \u00a0\u202f", "fr": " \u00a0\u202f."}
 _DECIMAL = {"en": ".", "fr": ","}
 # Times: "14:30", "2:30 p.m." / "14 h 30", "14h30", "14h".
 _TIME = {

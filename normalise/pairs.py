@@ -67,13 +67,15 @@ class PairConfig:
     # least ``copy_min_words`` words (a bare name like "Emmanuel Macron" is the same in both
     # languages and only flagged).
     copy_min_words: int = 3
-    # repeat: a substring of ``repeat_min_len``..``repeat_max_len`` characters repeated
-    # consecutively at least ``repeat_reject`` times on one side (OpusFilter RepetitionFilter
-    # uses the same regex idea); ``repeat_flag`` repeats flag.
+    # repeat: a piece of ``repeat_min_len``..``repeat_max_len`` characters occurring
+    # ``repeat_reject`` times in a row on one side is rejected, ``repeat_flag`` times flagged.
+    # Same idea as OpusFilter's RepetitionFilter (which rejects at 3 occurrences); we flag at 3
+    # and reject at 4 because doubles and triples are legitimate in news ("nous nous", "coast to
+    # coast to coast", "very, very, very") while MT loops run longer.
     repeat_min_len: int = 2
     repeat_max_len: int = 80
-    repeat_flag: int = 2
-    repeat_reject: int = 3
+    repeat_flag: int = 3
+    repeat_reject: int = 4
     # Checks to run, by name, in this order (the first hard failure is the reason given).
     checks: tuple[str, ...] = ("copy", "length", "lang", "numbers", "repeat", "terms", "punct")
 
@@ -163,11 +165,14 @@ _URL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+", re.IGNORECA
 
 
 def anchors(text: str, lang: str) -> list[str]:
-    """Numbers, dates (month/weekday keys) and URLs/e-mails of ``text``, canonical so that the
-    two languages compare equal."""
+    """Numbers, months and URLs/e-mails of ``text``, canonical so that the two languages compare
+    equal."""
     urls = [u.rstrip(".,;:)»\"'").lower() for u in _URL.findall(text)]
     rest = _URL.sub(" ", text)
-    return ["#" + n for n in numbers(rest, lang)] + dates(rest, lang) + ["u:" + u for u in urls]
+    # Months only: weekdays are left out because a release says "on Friday" where its
+    # translation says "le 11 novembre" (same day, different words).
+    months_named = [d for d in dates(rest, lang) if d.startswith("m")]
+    return ["#" + n for n in numbers(rest, lang)] + months_named + ["u:" + u for u in urls]
 
 
 class NumbersConsistent(Check):

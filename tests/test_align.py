@@ -32,6 +32,7 @@ from normalise.document import Document, Segment
         ("2,5", "fr", "2.5"),
         ("2,50", "fr", "2.5"),
         ("1,234,567.0", "en", "1234567"),
+        ("2 000", "en", "2000"),  # SI / Canadian federal style
         ("007", "en", "7"),
     ],
 )

@@ -46,6 +46,8 @@ CASES = [
     ("numbers", "See www.example.org for details.", "Voir www.example.org pour les détails.", OK),
     ("numbers", "See www.example.org for details.", "Voir www.exemple.fr pour les détails.", REJECT),
     ("numbers", "Troops left.", "Les soldats sont partis.", None),
+    ("numbers", "More than 2 000 delegates.", "Plus de 2000 délégués.", OK),  # SI spacing in English
+    ("numbers", "He spoke on Friday.", "Il a parlé le 11 novembre 2022.", FLAG),  # weekdays not compared
     ("numbers", "Two minutes of silence at 11:00.", "Deux minutes de silence à 11 h.", OK),
     ("numbers", "One hundred years later.", "100 ans plus tard.", FLAG),  # spelt out on one side
     ("punct", "He left.", "Il est parti.", OK),
@@ -58,7 +60,9 @@ CASES = [
     ("copy", "The junta broke off the accords.", "the junta  broke off the accords", REJECT),
     ("copy", "Emmanuel Macron", "Emmanuel Macron", FLAG),  # names are the same in both languages
     ("repeat", "The troops left the base.", "Les soldats ont quitté la base.", OK),
-    ("repeat", "The troops left the the base.", "Les soldats ont quitté la base.", FLAG),
+    ("repeat", "The troops left the the base.", "Les soldats ont quitté la base.", OK),  # a slip, not a loop
+    ("repeat", "We gather from coast to coast to coast.", "Nous nous rassemblons.", OK),
+    ("repeat", "The troops left the the the base.", "Les soldats ont quitté la base.", FLAG),
     ("repeat", "The troops left.", "Les soldats les soldats les soldats les soldats.", REJECT),
     ("repeat", "This is it.", "C'est cela.", OK),  # "is" inside "This" is no repeat
     ("terms", "Barkhane ended.", "Barkhane a pris fin.", None),

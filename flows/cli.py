@@ -18,6 +18,9 @@ examples:
   normalise run seeds/ --out outputs                 clean, translate when a model is available
   normalise run inbox/*.txt --out out --no-translate  everything but translation
   normalise run inbox/ --translate require            fail (after writing) when a model is missing
+  normalise run inbox/ --out out --incremental        only new or changed documents
+  normalise run big/ --out out --runner dask         chunks in parallel on a local Dask cluster
+  normalise serve inbox/ --out out --cron "*/15 * * * *"   scheduled incremental runs (see docs/operations.md)
   normalise models list                              where each model resolves, or how to get it
   normalise terms find seeds/*.txt --lang en         term occurrences as TSV
 
@@ -68,13 +71,16 @@ def cmd_run(args) -> int:
     translate = "off" if args.no_translate else args.translate
     cfg = _config(args)
     cfg.translate = translate
-    from flows.pipeline import normalise_flow
+    from flows.pipeline import normalise_flow, with_runner
     from normalise.pipeline import TranslationRequired
 
     config = cfg.to_dict()
     config.pop("translate", None)
-    state = normalise_flow(inputs=args.inputs, out=args.out, translate=translate, config=config,
-                           return_state=True)
+    fl = normalise_flow
+    if args.runner != "thread" or args.dask_address or args.workers:
+        fl = with_runner("dask" if args.dask_address else args.runner, args.dask_address, args.workers)
+    state = fl(inputs=args.inputs, out=args.out, translate=translate, config=config,
+               incremental=args.incremental, return_state=True)
     run_dir = None
     try:
         run_dir = state.result()
@@ -102,6 +108,19 @@ def _print_summary(run_dir: Path) -> None:
     print(f"outputs: {run_dir.resolve()}  (report: {run_dir.resolve() / 'report.md'})")
 
 
+def add_operations_options(p: argparse.ArgumentParser) -> None:
+    """Options shared by ``run`` and ``serve``: incremental runs and scale-out."""
+    p.add_argument("--incremental", action="store_true",
+                   help="process only new or changed documents (content hash + config + code version); "
+                        "unchanged ones are carried over from OUT/.state, so OUT/latest is the whole corpus. "
+                        "With nothing new, no run directory is written")
+    p.add_argument("--runner", choices=["thread", "dask"], default="thread",
+                   help="task runner: thread (default, this process) or dask (a local Dask cluster, or "
+                        "--dask-address)")
+    p.add_argument("--dask-address", metavar="ADDR", help="use an existing Dask scheduler, e.g. tcp://host:8786")
+    p.add_argument("--workers", type=int, help="worker threads (thread) or local Dask worker processes (dask)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="normalise",
@@ -127,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--model-dir", action="append", default=[], metavar="DIR=PATH",
                      help="use a local model directory for a direction, e.g. en-fr=/models/opus-mt-en-fr; repeatable")
     run.add_argument("--backend", choices=["transformers", "ctranslate2"], help="translation backend")
+    add_operations_options(run)
     run.set_defaults(func=cmd_run)
 
     for modname in ("normalise.terms.commands", "normalise.translate.commands", "flows.serve"):

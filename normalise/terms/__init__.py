@@ -14,20 +14,15 @@ Public API::
 """
 
 from .canonical import CanonicalConfig, canonicalise_document, canonicalise_text
+from .discover import Candidate, discover_candidates, write_candidates_tsv
 from .match import Occurrence, find_terms, fold
 from .protect import Protected, ProtectConfig, Slot, protect, restore, target_form
 from .termbase import Entry, Termbase, TermbaseError, Variant, load_termbase
 from .verify import VerifyConfig, verify_pair
 
 __all__ = [
-    "CanonicalConfig", "Entry", "Occurrence", "Protected", "ProtectConfig", "Slot", "Termbase",
+    "CanonicalConfig", "Candidate", "Entry", "Occurrence", "Protected", "ProtectConfig", "Slot", "Termbase",
     "TermbaseError", "Variant", "VerifyConfig", "canonicalise_document", "canonicalise_text",
-    "find_terms", "fold", "load_termbase", "protect", "restore", "target_form", "verify_pair",
+    "discover_candidates", "find_terms", "fold", "load_termbase", "protect", "restore", "target_form",
+    "verify_pair", "write_candidates_tsv",
 ]
-
-try:  # discovery, TBX and CLI are imported lazily-safe: they add names when present
-    from .discover import Candidate, discover_candidates, write_candidates_tsv  # noqa: F401
-
-    __all__ += ["Candidate", "discover_candidates", "write_candidates_tsv"]
-except ImportError:  # pragma: no cover - only while discover.py is being written
-    pass

@@ -73,3 +73,30 @@ def test_missing_direction_names_the_config_key():
     with pytest.raises(ModelUnavailable) as e:
         load_translator(TranslateConfig(), "en", "xx")
     assert "stages.translate.models.en-xx" in str(e.value)
+
+
+@pytest.mark.parametrize("backend", ["transformers", "ctranslate2"])
+def test_overlong_segment_is_truncated_not_fatal(tiny_models, tmp_path, backend):
+    """Inputs longer than the model's positions (256 for the tiny model) are truncated."""
+    cfg = cfg_for(tiny_models, tmp_path, backend=backend, ct2_dir=str(tmp_path / "ct2"))
+    long = " ".join(["The army said on Monday that three soldiers were killed near the border."] * 40)
+    out = load_translator(cfg, "en", "fr").translate([long, "Hello."])
+    assert len(out) == 2 and all(isinstance(o, str) for o in out)
+
+
+def test_threads_share_one_translator(tiny_models, tmp_path):
+    import threading
+
+    tr = load_translator(cfg_for(tiny_models, tmp_path, batch_size=2), "en", "fr")
+    solo = tr.translate([f"Farmers in region {i} fear the drought." for i in range(6)])
+    results = {}
+
+    def work(k):
+        results[k] = tr.translate([f"Farmers in region {i} fear the drought." for i in range(6)])
+
+    ts = [threading.Thread(target=work, args=(k,)) for k in range(3)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    assert all(r == solo for r in results.values())

@@ -89,7 +89,10 @@ class CT2Backend:
         self.ct2_path = convert(path, ct2_root, "int8")
         self.translator = ctranslate2.Translator(str(self.ct2_path), device=device, compute_type=self.compute_type,
                                                  inter_threads=1, intra_threads=0 if device == "cuda" else threads)
-        self.max_len = min(int(getattr(self.tokenizer, "model_max_length", 512) or 512), 512)
+        import json
+
+        positions = json.loads((Path(path) / "config.json").read_text("utf-8")).get("max_position_embeddings", 512)
+        self.max_len = min(int(positions or 512), int(getattr(self.tokenizer, "model_max_length", 512) or 512), 512)
 
     def token_lengths(self, texts: list[str]) -> list[int]:
         return [len(ids) for ids in self.tokenizer.spm_source.encode(texts)]

@@ -40,6 +40,16 @@ class Backend(Protocol):
 
 _CACHE: dict[tuple[str, str, str], Backend] = {}
 _CACHE_LOCK = threading.Lock()
+
+
+def _backend_lock(backend: Any) -> threading.Lock:
+    """The lock serialising batches on one loaded model (created with it)."""
+    with _CACHE_LOCK:
+        lock = getattr(backend, "_batch_lock", None)
+        if lock is None:
+            lock = threading.Lock()
+            backend._batch_lock = lock
+        return lock
 _THREADS_SET: int | None = None
 
 
@@ -200,14 +210,16 @@ class Translator:
         if progress:
             progress(done, total)
         if misses:
+            lock = _backend_lock(self.backend)
             lengths = self.backend.token_lengths(misses)
             order = sorted(range(len(misses)), key=lambda i: -lengths[i])
             bs = self.cfg.batch_size
             for i in range(0, len(order), bs):
                 batch = [misses[j] for j in order[i:i + bs]]
                 t0 = time.perf_counter()
-                outs = self.backend.translate_batch(batch, self.cfg.max_new_tokens, self.cfg.num_beams,
-                                                   self.cfg.min_new_tokens)
+                with lock:  # one batch at a time per loaded model (threads share it)
+                    outs = self.backend.translate_batch(batch, self.cfg.max_new_tokens, self.cfg.num_beams,
+                                                       self.cfg.min_new_tokens)
                 self.stats["seconds"] = round(self.stats["seconds"] + time.perf_counter() - t0, 4)
                 self.stats["batches"] += 1
                 self.stats["translated"] += len(batch)

@@ -107,7 +107,7 @@ def inj_echo(s: str, lang: str, rng: random.Random) -> Sample | None:
         return None
     j = rng.choice(cuts)
     k = rng.randint(2, 3)
-    if any(s[ws[t].end(): ws[t + 1].start()] != " " for t in range(j - k, j - 1)):
+    if any(s[ws[t].end(): ws[t + 1].start()] != " " for t in range(j - k, j)):
         return None
     line1 = s[: ws[j].start()].strip()
     echo = s[ws[j - k].start(): ws[j - 1].end()]
@@ -136,40 +136,34 @@ def inj_orphan(s: str, lang: str, rng: random.Random) -> Sample | None:
     return Sample("orphan", "orphan-line", lang, [s[:cut] + ".", s[cut:].strip()], s, True, {"orphan"})
 
 
-def inj_typography(s: str, lang: str, rng: random.Random) -> Sample | None:
-    opts = []
+def inj_typography(s: str, lang: str, rng: random.Random) -> list[Sample]:
+    """One sample per typography variant the sentence allows (so rare variants are measured)."""
+    out: list[Sample] = []
     marks = [i for i, ch in enumerate(s) if ch in ",.;:" and i > 0 and s[i - 1] not in " " + NNBSP
              and (i + 1 == len(s) or s[i + 1] == " ")]
     if lang == "fr":
         marks = [i for i in marks if s[i] in ",."]
     if marks:
-        opts.append("space-before")
-    if "(" in s:
-        opts.append("space-in-bracket")
-    if lang == "fr" and re.search(NNBSP + r"[;:!?]", s):
-        opts.append("fr-glued")
-    if lang == "fr" and "«" + NNBSP in s:
-        opts.append("fr-guillemet")
-    if re.search(r"[)\"”»]", s):
-        opts.append("unbalanced")
-    if not opts:
-        return None
-    v = rng.choice(opts)
-    if v == "space-before":
         i = rng.choice(marks)
-        return Sample("typography", v, lang, [s[:i] + " " + s[i:]], s, True, {"typography"})
-    if v == "space-in-bracket":
+        out.append(Sample("typography", "space-before", lang, [s[:i] + " " + s[i:]], s, True, {"typography"}))
+    if "(" in s:
         i = s.index("(") + 1
-        return Sample("typography", v, lang, [s[:i] + " " + s[i:]], s, True, {"typography"})
-    if v == "fr-glued":
+        out.append(Sample("typography", "space-in-bracket", lang, [s[:i] + " " + s[i:]], s, True, {"typography"}))
+    if lang == "fr" and re.search(NNBSP + r"[;:!?]", s):
         i = rng.choice([m.start() for m in re.finditer(NNBSP + r"[;:!?]", s)])
-        return Sample("typography", v, lang, [s[:i] + s[i + 1:]], s, True, {"typography"})
-    if v == "fr-guillemet":
+        out.append(Sample("typography", "fr-glued", lang, [s[:i] + s[i + 1:]], s, True, {"typography"}))
+    if lang == "fr" and "«" + NNBSP in s:
         i = s.index("«" + NNBSP) + 1
-        return Sample("typography", v, lang, [s[:i] + s[i + 1:]], s, True, {"typography"})
-    i = rng.choice([m.start() for m in re.finditer(r"[)\"”»]", s)])
-    bad = s[:i] + s[i + 1:]
-    return Sample("typography", v, lang, [bad], bad, False, {"typography"})
+        out.append(Sample("typography", "fr-guillemet", lang, [s[:i] + s[i + 1:]], s, True, {"typography"}))
+    if re.search(r"[)”»]", s) or s.count('"') >= 2:
+        i = rng.choice([m.start() for m in re.finditer(r"[)\"”»]", s)])
+        bad = s[:i] + s[i + 1:]
+        out.append(Sample("typography", "unbalanced", lang, [bad], bad, False, {"typography"}))
+    if s.count('"') >= 2:
+        i = s.index('"')
+        bad = s[:i] + "“" + s[i + 1:]  # opening curly, closing straight
+        out.append(Sample("typography", "mixed-quotes", lang, [bad], bad, False, {"typography"}))
+    return out
 
 
 def _foreign_span(pool: list[str], src_lang: str, rng: random.Random) -> str | None:
@@ -193,8 +187,10 @@ def _foreign_span(pool: list[str], src_lang: str, rng: random.Random) -> str | N
 
 def inj_residue(s: str, lang: str, rng: random.Random, pools: dict) -> Sample | None:
     if lang == "en":
-        span = rng.choice(pools["de"]) if rng.random() < 0.35 else _foreign_span(pools["fr"], "fr", rng)
+        src = "de" if rng.random() < 0.35 else "fr"
+        span = rng.choice(pools["de"]) if src == "de" else _foreign_span(pools["fr"], "fr", rng)
     else:
+        src = "en"
         span = _foreign_span(pools["en"], "en", rng)
     if not span:
         return None
@@ -204,7 +200,7 @@ def inj_residue(s: str, lang: str, rng: random.Random, pools: dict) -> Sample | 
         return None
     g = rng.choice(gaps)
     bad = s[:g] + " " + span + s[g:]
-    return Sample("residue", "span", lang, [bad], bad, False, {"residue"})
+    return Sample("residue", f"{src}-in-{lang}", lang, [bad], bad, False, {"residue"})
 
 
 GRAMMAR = {
@@ -306,10 +302,11 @@ def main(argv=None) -> int:
     samples: list[Sample] = []
     for lang in ("en", "fr"):
         for s in pools[lang]:
-            for inj in (inj_split, inj_echo, inj_orphan, inj_typography, inj_grammar):
+            for inj in (inj_split, inj_echo, inj_orphan, inj_grammar):
                 smp = inj(s, lang, rng)
                 if smp:
                     samples.append(smp)
+            samples.extend(inj_typography(s, lang, rng))
             smp = inj_residue(s, lang, rng, pools)
             if smp:
                 samples.append(smp)
@@ -321,10 +318,14 @@ def main(argv=None) -> int:
     tp, fn, fp = defaultdict(int), defaultdict(int), defaultdict(int)
     rep_ok, rep_n = defaultdict(int), defaultdict(int)
     misses = defaultdict(list)
+    by_variant = defaultdict(lambda: [0, 0])
     for smp in samples + negatives:
         pool = pools[smp.lang]
         ctx = (rng.choice(pool), rng.choice(pool))
         found, exact, changed = run_sample(smp, ctx)
+        if smp.kind != "none":
+            by_variant[(smp.kind, smp.variant)][0] += smp.kind in found
+            by_variant[(smp.kind, smp.variant)][1] += 1
         for t in TYPES:
             if t in smp.types:
                 if t in found:
@@ -366,6 +367,8 @@ def main(argv=None) -> int:
               f"{r['recall']:>7.3f} {r['repairable']:>10} {r['exact_repair']:>6.3f}")
     print(f"negative set: {len(negatives)} clean sentences (en {len(pools['en'])}, fr {len(pools['fr'])}): "
           f"changed {neg_changed}, flagged {neg_flagged}")
+    print("recall by variant: " + ", ".join(
+        f"{k[0]}/{k[1][:22]} {v[0]}/{v[1]}" for k, v in sorted(by_variant.items()) if k[0] in ("residue", "orphan", "echo", "typography")))
     print(f"out of scope by design: splits before a capitalised word detected {cap_found}/{len(cap)}")
 
     # real pages nobody here wrote: what the stage changes or flags on human text

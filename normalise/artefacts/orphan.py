@@ -19,7 +19,8 @@ import re
 
 from .base import Finding, load_wordset
 
-_ORPHAN = re.compile(r"(?P<prev>[\w.]*[^\W\d_])\.(?P<sp>[ \t]+)(?P<next>[^\W\d_A-ZÀ-ÖØ-Þ][\w'’-]*)", re.UNICODE)
+# the next word is a lookahead so that "e.g. bread. and" can match again at "bread"
+_ORPHAN = re.compile(r"(?P<prev>[\w.]*[^\W\d_])\.(?P<sp>[ \t]+)(?=(?P<next>[^\W\d_A-ZÀ-ÖØ-Þ][\w'’-]*))", re.UNICODE)
 
 
 def is_abbreviation(prev: str) -> bool:

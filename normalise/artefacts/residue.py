@@ -6,7 +6,8 @@ How a span is found: each lower-case word is marked with the languages whose fun
 (``data/artefacts/function_{en,fr,de}.txt``) has it, and by letters only one of the
 languages uses in lower-case words (``é è ç`` French, ``ä ö ü ß`` German). A run of words with no
 word *only* of the segment's own language (shared words such as ``in``, ``a`` are neutral) that
-holds at least ``min_markers`` marks of one foreign language is a candidate (inside a run, an unmarked content word lingua alone is sure of counts
+holds at least ``min_markers`` marks of one foreign language is a candidate (a word of ``data/artefacts/residue_strong.tsv``, such as ``the`` or
+``les``, counts twice; inside a run, an unmarked content word lingua alone is sure of counts
 as a mark); lingua (built once, restricted to en/fr/de) must then agree that the
 span is in that language. Capitalised words never carry a mark (names: ``Le Pen``, ``de Gaulle``,
 ``Der Spiegel`` are not residue). Flags only: what the span should have said is unknown.
@@ -21,7 +22,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .base import WORD_RE, Finding, function_words
+from .base import WORD_RE, Finding, function_words, load_table
 
 LANGS = ("en", "fr", "de")
 _ASSET_ID = re.compile(r"\b[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*[-_](?:FR|DE|EN|fr|de|en)\b(?![-'’])")
@@ -52,6 +53,12 @@ def span_language(text: str) -> tuple[str, float]:
     vals = _detector().compute_language_confidence_values(text)
     best = vals[0]
     return best.language.iso_code_639_1.name.lower(), best.value
+
+
+@lru_cache(maxsize=None)
+def strong_words() -> dict[str, frozenset[str]]:
+    rows = load_table("residue_strong.tsv", 2)
+    return {lg: frozenset(w for l2, w in rows if l2 == lg) for lg in LANGS}
 
 
 @lru_cache(maxsize=None)
@@ -107,7 +114,7 @@ def detect(text: str, lang: str = "en", cfg=None, min_markers: int = MIN_MARKERS
                     wm = {wl}
             if lang not in wm:
                 for lg in wm:
-                    counts[lg] = counts.get(lg, 0) + 1
+                    counts[lg] = counts.get(lg, 0) + (2 if ws[j][0].lower() in strong_words()[lg] else 1)
             j += 1
         best = max(counts, key=counts.get) if counts else None
         n_run = j - i

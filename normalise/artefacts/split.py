@@ -36,7 +36,7 @@ from .typography import FR_SPACE, balance_issues
 
 _OPENERS = "([«“\"'"
 _CONT_PUNCT = ",;:.)]»”"
-_TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
+_TERMINAL = re.compile(r"[.!?…](?:[\s\u202f\u00a0]*[\"'”’»)\]])*\s*$")  # French: ". »" closes too
 _SEAM = re.compile(r"^\s*[,;:]\s*")
 
 

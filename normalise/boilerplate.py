@@ -228,7 +228,7 @@ _COURTESY_OF = re.compile(
     r"photos?|images?|galerie|musée|bibliothèque|fondation|sammlung|archiv|stiftung|bibliothek)\b|/", re.IGNORECASE)
 _LIST_MARKER = re.compile(r"^\s*(?:\d{1,3}[.)]|[-•*·›»>–—▶►■□●◦]|\[\d+\])\s+")
 _BULLET = re.compile(r"^\s*[-•*·›»>–—▶►■□●◦]\s+")
-_TRAIL = re.compile(r"[\s:.›»>→|·•]+$")
+_TRAIL = re.compile(r"[\s:.…›»>→|·•]+$")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]*)?")
 _KEY = re.compile(r"[\W_]+")
 _TERMINAL = re.compile(r"[.!?…;]['\"”’»)\]]*$|[.!?]\s*\(\w[^()]{0,40}\)$")
@@ -424,6 +424,28 @@ def _heading_like(ln: _Line, cfg: BoilerplateConfig) -> bool:
             and not ln.text.endswith((",", ";", "(")) and not _FRAGMENT_START.match(ln.text))
 
 
+_COPYRIGHT_TAIL = re.compile(r"^(?P<body>.*?[\w.)\]])\s*\(?\s*(?:©|\(c\))\s*(?P<credit>[^©]{2,80}?)\s*\)?$")
+
+
+def _copyright_credit(ln: _Line) -> tuple[str, str] | None:
+    """A caption ending in a copyright credit: "Le président à Paris. (© AP PHOTO/JANE DOE)"."""
+    text = ln.text
+    if len(text) > 300 or not ("©" in text or "(c)" in text):
+        return None
+    m = _COPYRIGHT_TAIL.match(text)
+    if not m or len(m.group("body")) < 3:
+        return None
+    credit = m.group("credit").strip(" ()")
+    words = credit.replace("/", " ").split()
+    # the credit names someone or something: capitalised words, an agency, or a "Name/Source" pair
+    if not words or len(words) > 8 or not any(c.isalpha() for c in credit):
+        return None
+    if not ("/" in credit or all(w[:1].isupper() or w[:1].isdigit() or w in ("de", "von", "van", "da", "di", "-", "&")
+                                 for w in words)):
+        return None
+    return m.group("body"), credit
+
+
 def _is_good_paragraph(ln: _Line, cfg: BoilerplateConfig) -> bool:
     """A full paragraph of running text (ends a teaser block, anchors a heading)."""
     return (ln.verdict != "bad" and len(ln.text) >= cfg.teaser_stop_chars and ln.sentence
@@ -504,6 +526,12 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
         reason = _match_rule(ln, table)
         if reason is None:
             reason = _structural_rule(ln, cfg)
+        if reason is None:
+            glued = _copyright_credit(ln)
+            if glued:
+                credits.append(glued[1])
+                _drop(ln, "caption:credited", credit=glued[1])
+                continue
         if reason is None:
             continue
         if ln.protected and (reason in cfg.weak_reasons or reason in ("nav:breadcrumb", "nav:menu-inline")):

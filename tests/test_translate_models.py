@@ -13,6 +13,13 @@ from normalise.translate import ModelUnavailable, TranslateConfig, load_translat
 from normalise.translate import models as M
 
 
+@pytest.fixture(autouse=True)
+def fresh_probes():
+    M._PROBES.clear()
+    yield
+    M._PROBES.clear()
+
+
 def offline_cfg(tmp_path, **kw):
     return TranslateConfig(cache_dir=str(tmp_path / "hf"), models_dir=str(tmp_path / "models"), num_beams=1,
                            max_new_tokens=4, **kw)
@@ -198,3 +205,13 @@ def test_online_path_probes_then_downloads(tiny_models, tmp_path, monkeypatch):
     r = M.resolve_model(offline_cfg(tmp_path), "en", "fr")
     srv.server_close()
     assert calls == ["Helsinki-NLP/opus-mt-en-fr"] and r.source == "download"
+
+
+def test_probe_result_is_reused(monkeypatch, silent_server):
+    monkeypatch.setattr(M, "hub_url", lambda: silent_server)
+    t0 = time.perf_counter()
+    assert M.hub_reachable(0.5)[0] is False
+    first = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    assert M.hub_reachable(0.5)[0] is False
+    assert first >= 0.4 and time.perf_counter() - t0 < 0.1

@@ -84,7 +84,7 @@ class CT2Backend:
         from transformers import MarianTokenizer
 
         self.device = device
-        self.tokenizer = MarianTokenizer.from_pretrained(path)
+        self.tokenizer = MarianTokenizer.from_pretrained(path, local_files_only=True)
         self.compute_type = "int8_float16" if device == "cuda" else "int8"
         self.ct2_path = convert(path, ct2_root, "int8")
         self.translator = ctranslate2.Translator(str(self.ct2_path), device=device, compute_type=self.compute_type,

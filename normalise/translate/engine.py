@@ -99,8 +99,9 @@ class HFBackend:
         from transformers import MarianMTModel, MarianTokenizer
 
         self.device = device
-        self.tokenizer = MarianTokenizer.from_pretrained(path)
-        model = MarianMTModel.from_pretrained(path)
+        # the directory is already resolved: never let transformers look anything up online
+        self.tokenizer = MarianTokenizer.from_pretrained(path, local_files_only=True)
+        model = MarianMTModel.from_pretrained(path, local_files_only=True)
         if device == "cuda":
             model = model.half().to("cuda")
         else:

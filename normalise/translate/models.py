@@ -25,6 +25,7 @@ import os
 import shutil
 import tarfile
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -216,14 +217,30 @@ def hub_url() -> str:
     return constants.ENDPOINT
 
 
+_PROBES: dict[str, tuple[float, bool, str]] = {}
+#: seconds a probe result is reused, so four directions cost one probe, not four
+PROBE_TTL = 60.0
+
+
 def hub_reachable(timeout: float = 2.0) -> tuple[bool, str]:
+    """Is the hub reachable? One probe per endpoint per :data:`PROBE_TTL` seconds."""
+    url = hub_url()
+    now = time.monotonic()
+    hit = _PROBES.get(url)
+    if hit and now - hit[0] < PROBE_TTL:
+        return hit[1], hit[2]
+    ok, why = _probe(url, timeout)
+    _PROBES[url] = (now, ok, why)
+    return ok, why
+
+
+def _probe(url: str, timeout: float) -> tuple[bool, str]:
     """One bounded HTTP request to the hub endpoint: does anything answer within ``timeout``?
 
     A bare TCP connect is not enough: behind transparent proxies a connect to any address succeeds
     and the stall comes later. Name lookup has no timeout of its own, so the whole probe runs in a
     thread and we stop waiting after ``timeout`` (+0.5 s) whatever happens inside.
     """
-    url = hub_url()
     where = urlparse(url).netloc or url
     if not where:
         return False, "no hub endpoint configured"

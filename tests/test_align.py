@@ -292,3 +292,24 @@ def test_data_tables_are_well_formed() -> None:
     assert lexicon().concepts("government", "en") & lexicon().concepts("gouvernementale", "fr")
     assert months()["fr"]["aout"] == "m8"
     assert "the" in stopwords()["en"] and "les" in stopwords()["fr"]
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_WORDS = ["Mali", "France", "soldats", "troops", "2022", "4,300", "4 300", "mai", "May 2", "junte",
+          "junta", "«", "»", ".", "Gao", "accords", "défense", "defence", "the", "les"]
+_sentence = st.lists(st.sampled_from(_WORDS), min_size=0, max_size=8).map(" ".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_sentence, max_size=12), st.lists(_sentence, max_size=12))
+def test_beads_cover_both_sides_once_in_order(en: list[str], fr: list[str]) -> None:
+    beads = align_sentences(en, fr)
+    assert [i for b in beads for i in b.en] == list(range(len(en)))
+    assert [j for b in beads for j in b.fr] == list(range(len(fr)))
+    for b in beads:
+        assert 0.0 <= b.score <= 1.0
+        assert b.en or b.fr
+        assert len(b.en) <= AlignConfig().max_merge and len(b.fr) <= AlignConfig().max_merge
+        if not (b.en and b.fr):
+            assert b.score == 0.0

@@ -102,27 +102,58 @@ def _starts_lower(s: str) -> bool:
     return _starts_lower_or_digit(s) and not s.lstrip("\"'\u201c\u2018\u00ab([")[:1].isdigit()
 
 
-def _join_abbreviations(sents: list[str], lang: str) -> list[str]:
-    table = abbreviations().get(lang, {})
-    out: list[str] = []
-    for s in sents:
-        if out and _MARKER.match(out[-1]):
-            out[-1] = out[-1] + " " + s
+# French/Italian elision before an abbreviation: "l'art.", "d'env.", "qu'..."
+_ELISION = re.compile(r"^[^\W\d_]{1,2}['\u2019]", re.UNICODE)
+_OPENERS = "\"'\u201c\u2018\u00ab(["
+
+
+def _last_token(s: str) -> str:
+    parts = s.split()
+    if not parts:
+        return ""
+    return _ELISION.sub("", parts[-1].lstrip(_OPENERS))
+
+
+def _spans(text: str, pieces: list[str]) -> list[tuple[int, int]] | None:
+    """(start, end) of each stripped piece in ``text``, in order; None if one cannot be found."""
+    spans, cur = [], 0
+    for p in pieces:
+        p = p.strip()
+        if not p:
             continue
+        i = text.find(p, cur)
+        if i < 0:
+            return None
+        spans.append((i, i + len(p)))
+        cur = i + len(p)
+    return spans
+
+
+def _join(text: str, spans: list[tuple[int, int]], lang: str) -> list[str]:
+    """Join spans that are not real sentence boundaries; return the sentence texts."""
+    table = abbreviations().get(lang, {})
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
         if out:
-            prev_last = out[-1].rsplit(None, 1)[-1] if out[-1].split() else ""
-            kind = table.get(prev_last)
-            if kind == "title" or (kind == "any" and _starts_lower_or_digit(s)) or _starts_lower(s):
-                out[-1] = out[-1] + " " + s
+            pa, pb = out[-1]
+            prev, cur = text[pa:pb], text[a:b]
+            kind = table.get(_last_token(prev))
+            if (pb == a                              # no space in the text: "É.-U.", "3.5"
+                    or _MARKER.match(prev)           # "2." then the list item
+                    or kind == "title"
+                    or (kind == "any" and _starts_lower_or_digit(cur))
+                    or _starts_lower(cur)):
+                out[-1] = (pa, b)
                 continue
-        out.append(s)
-    return out
+        out.append((a, b))
+    return [text[a:b] for a, b in out]
 
 
 def split_sentences(text: str, lang: str | None) -> list[str]:
     """Sentences of ``text`` (one paragraph) in ``lang``, stripped, none empty.
 
-    Every non-space character of ``text`` is in exactly one sentence, in order.
+    Every non-space character of ``text`` is in exactly one sentence, in order, and each sentence
+    is an exact substring of ``text`` (inner whitespace kept as it was).
     """
     if not text or not text.strip():
         return []
@@ -131,10 +162,13 @@ def split_sentences(text: str, lang: str | None) -> list[str]:
         raw = _segmenter(lang).segment(text)
     except Exception:  # pysbd raises on some odd inputs (regex edge cases); never lose the line
         raw = None
-    if raw is None or _squash("".join(raw)) != _squash(text):
-        raw = _fallback_split(text)
-    sents = [s.strip() for s in raw if s.strip()]
-    return _join_abbreviations(sents, lang)
+    spans = None
+    if raw is not None and _squash("".join(raw)) == _squash(text):
+        spans = _spans(text, raw)
+    if spans is None:
+        spans = _spans(text, _fallback_split(text))
+    assert spans is not None  # the fallback's pieces are slices of text
+    return _join(text, spans, lang)
 
 
 def segment_document(doc: Document, cfg: SegmentConfig | None = None) -> list[Segment]:

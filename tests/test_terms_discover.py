@@ -31,7 +31,9 @@ CASES = [
     ([("Officials called it \"la grande muette\" again.", "en")], ("quoted-foreign", "la grande muette")),
     ([("Le Mouvement national de libération de l'Azawad (MNLA) a signé.", "fr"),
       ("The MNLA signed the deal.", "en")], ("acronym-fr-expansion", "MNLA")),
-    ([("General Tiémoko Diarra spoke.", "fr"), ("General Tiemoko Diarra spoke.", "en")], ("two-spellings", "Tiémoko")),
+    ([("General Tiémoko Diarra spoke.", "en"), ("General Tiemoko Diarra spoke.", "en")], ("two-spellings", "Tiémoko")),
+    ([("Le Conseil national de transition (CNT) a voté.", "fr")], ("acronym-fr-expansion", "CNT")),
+    ([("The CNT (Conseil national de transition) voted.", "en")], ("acronym-fr-expansion", "CNT")),
 ]
 
 
@@ -47,6 +49,8 @@ NEGATIVE = [
     "The café owner said \"flagrant violations\" happened.",           # English loanword; English quote
     "The NATO summit and the USA.",                                    # acronyms without French expansion
     "Mali's junta, Mali’s junta.",                                     # apostrophe variants are not two spellings
+    "The Islamic State (IS) and the African Union summit (AUS).",      # English long forms
+    "The AES said it had expressed its views (AES).",                  # initials by chance, not a definition
 ]
 
 
@@ -66,6 +70,11 @@ def test_expansion_is_recorded_and_ranked(tb):
     assert all(c.contexts for c in cands)
 
 
+def test_two_spellings_not_across_languages(tb):
+    docs = [doc("a", "Le Président a parlé.", "fr"), doc("b", "The President spoke.", "en")]
+    assert [c for c in discover_candidates(docs, tb) if c.kind == "two-spellings"] == []
+
+
 def test_dropped_lines_ignored(tb):
     d = doc("a", "Léré\nNothing.", "en")
     d.lines[0].drop("boilerplate", "nav:menu")
@@ -82,3 +91,22 @@ def test_tsv_round_trip(tb, tmp_path):
     buf = io.StringIO()
     write_candidates_tsv(cands, buf)
     assert buf.getvalue() == p.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("a,b,expected", [
+    ("takumba", "takuba", True), ("munisma", "minusma", False), ("minsuma", "minusma", True), ("minusman", "minusma", True),
+    ("barhan", "barkhane", False), ("goita", "goita", True), ("bamako", "bamaki", True),
+    ("abdullaye", "abdoulaye", False), ("serval", "several", False),
+])
+def test_within_one_edit(a, b, expected):
+    from normalise.terms.discover import within_one_edit
+
+    assert within_one_edit(a, b) is expected
+    assert within_one_edit(b, a) is expected
+
+
+def test_near_termbase_spellings(tb):
+    d = doc("a", "the European Takumba force and the Minusman peacekeepers; Malians and Bamako.", "en")
+    cands = {c.surface: c for c in discover_candidates([d], tb) if c.kind == "near-termbase"}
+    assert set(cands) == {"Takumba", "Minusman"}
+    assert cands["Takumba"].variants == ["Takuba (takuba)"]

@@ -117,3 +117,11 @@ def test_french_elision_before_vowel_form(tb):
 def test_no_terms_means_identity(tb):
     p = protect("Nothing to see here.", "en", tb)
     assert p.masked == "Nothing to see here." and restore("Rien à voir.", p, "fr", tb) == "Rien à voir."
+
+
+def test_text_already_containing_a_placeholder_shape(tb):
+    text = "Reference XTERM1X: Barkhane left Gao."
+    p = protect(text, "en", tb)
+    assert "XTERM1X" in p.masked and p.placeholder != "XTERM{}X"
+    out = restore(p.masked, p, "fr", tb)
+    assert out == "Reference XTERM1X: Barkhane left Gao." and p.flags == []

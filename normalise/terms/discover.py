@@ -6,12 +6,19 @@ Evidence kinds (word lists and weights in ``normalise/data/terms_discovery.yaml`
   ``Tiémoko``), unless it is an English loanword with accents (``Café``).
 * ``french-particle``: a capitalised sequence joined by French particles inside English text
   (``Quai d'Orsay``, ``Ministère des Armées``).
-* ``acronym-fr-expansion``: an acronym whose letters are the initials of a French-looking word
-  sequence somewhere in the corpus (``FAMa`` / ``Forces armées maliennes``); the expansion is
-  given as the candidate's variant.
+* ``acronym-fr-expansion``: an acronym defined next to a French-looking long form, as in
+  ``Forces armées maliennes (FAMa)`` or ``CNT (Conseil national de transition)``: the long form's
+  word initials spell the acronym (articles and prepositions skipped), the approach of Schwartz &
+  Hearst (2003) for abbreviation definitions. Every use of that acronym in the corpus counts; the
+  long form is the candidate's variant.
 * ``quoted-foreign``: a short quoted phrase in English text that looks French.
-* ``two-spellings``: a capitalised name written two ways across the corpus that differ only by
-  accents (``Goita`` / ``Goïta``).
+* ``two-spellings``: a capitalised name written two ways in documents of the same language that
+  differ only by accents (``Goita`` / ``Goïta``); across languages that is mostly ordinary words
+  (President / Président), so it is not counted.
+* ``near-termbase``: a capitalised word one edit (insertion, deletion, substitution or swap of
+  two neighbours) away from a one-word termbase form, in either language (``Takumba`` for
+  Takuba, ``Minusman`` for Minusma): a variant spelling to add to that entry, or an MT error.
+  Words of fewer than 5 letters are not compared (too many real words are one edit apart).
 
 Anything already matched by the termbase is skipped. Candidates are ranked by
 ``weight * count + number of documents`` and carry up to three contexts.
@@ -124,31 +131,90 @@ def _french_score(words: list[str], lists: dict[str, Any]) -> int:
     return n
 
 
-def _expansions(tokens: list[str], acronym: str, skip: set[str], fw: set[str], letters: set[str]) -> str | None:
-    """A word sequence of ``tokens`` whose initials spell ``acronym`` (skip words not counted)
-    and that looks French; the first found."""
+def _initials_match(words: list[str], acronym: str, skip: set[str]) -> bool:
+    """The content words of ``words`` (skip words not counted) spell ``acronym``; the first and
+    the last word must be content words."""
     # Mixed-case acronyms (FAMa) spell their words with the capitals only.
     target = (acronym if acronym.isupper() else "".join(c for c in acronym if c.isupper())).lower()
-    for i, w in enumerate(tokens):
-        if fold(w[:1]).lower() != target[0] or w.lower() in skip:
-            continue
-        j, k, used = i, 0, []
-        while j < len(tokens) and k < len(target):
-            t = tokens[j]
-            if t.lower() in skip and k > 0:
-                used.append(t)
-                j += 1
-                continue
-            if fold(t[:1]).lower() != target[k]:
-                break
-            used.append(t)
-            k += 1
-            j += 1
-        if k == len(target) and len(used) >= len(target):
-            french = any(u.lower() in fw for u in used) or any(c in letters for u in used for c in u)
-            if french:
-                return " ".join(used).replace("' ", "'")
+    content = [w for w in words if w.lower() not in skip]
+    if not content or words[0].lower() in skip or words[-1].lower() in skip:
+        return False
+    return "".join(fold(w[:1]).lower() for w in content) == target
+
+
+def _long_form_before(tokens: list[str], acronym: str, skip: set[str]) -> str | None:
+    """The shortest run of ``tokens`` ending at the last token whose initials spell ``acronym``
+    (Schwartz & Hearst: at most min(n + 5, 2n) words for an n-letter acronym)."""
+    n = len(acronym)
+    for size in range(1, min(n + 5, 2 * n) + 1):
+        if size > len(tokens):
+            break
+        words = tokens[-size:]
+        if _initials_match(words, acronym, skip):
+            return " ".join(words).replace("' ", "'")
     return None
+
+
+def _looks_french(long_form: str, fw: set[str], letters: set[str]) -> bool:
+    words = long_form.replace("'", "' ").split()
+    return any(w.lower() in fw for w in words) or any(c in letters for c in long_form)
+
+
+_DEF_AFTER = re.compile(r"\(\s*([A-Z][A-Za-z]{1,7})\s*\)")  # long form (ACR)
+_DEF_BEFORE = re.compile(r"(?<!\w)([A-Z][A-Za-z]{1,7})\s*\(([^()]{5,160})\)")  # ACR (long form)
+
+
+def _acronym_definitions(text: str, skip: set[str], fw: set[str], letters: set[str]) -> list[tuple[str, str]]:
+    """(acronym, French-looking long form) pairs defined in ``text``."""
+    out = []
+    for m in _DEF_AFTER.finditer(text):
+        a = m.group(1)
+        if sum(c.isupper() for c in a) < 2:
+            continue
+        before = re.split(r"[.!?;:()\[\]«»\"“”]", text[:m.start()])[-1]
+        lf = _long_form_before([t.replace("’", "'") for t in _WORD.findall(before)], a, skip)
+        if lf and _looks_french(lf, fw, letters):
+            out.append((a, lf))
+    for m in _DEF_BEFORE.finditer(text):
+        a = m.group(1)
+        if sum(c.isupper() for c in a) < 2:
+            continue
+        words = [t.replace("’", "'") for t in _WORD.findall(m.group(2))]
+        if words and _initials_match(words, a, skip):
+            lf = " ".join(words).replace("' ", "'")
+            if _looks_french(lf, fw, letters):
+                out.append((a, lf))
+    return out
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """Optimal-string-alignment distance of ``a`` and ``b`` is at most 1 (hand-written: a bounded
+    check is a few lines, and no library here offers edit distance)."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la == lb:
+        diff = [i for i in range(la) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    if la > lb:
+        a, b = b, a
+    i = next((k for k in range(len(a)) if a[k] != b[k]), len(a))
+    return a[i:] == b[i + 1:]
+
+
+def _one_word_forms(tb: Termbase) -> dict[str, tuple[str, str]]:
+    """Folded lower one-word termbase forms of 5+ letters -> (entry id, form as written)."""
+    out: dict[str, tuple[str, str]] = {}
+    for e in tb.entries.values():
+        for lf in e.forms.values():
+            for v in lf.variants:
+                if " " not in v.form and len(v.form) >= 5 and v.form.isalpha():
+                    out.setdefault(fold(v.form).lower(), (e.id, v.form))
+    return out
 
 
 def discover_candidates(docs: Iterable[Document], tb: Termbase, min_count: int = 1) -> list[Candidate]:
@@ -161,12 +227,13 @@ def discover_candidates(docs: Iterable[Document], tb: Termbase, min_count: int =
     col = _Collector()
     spellings: dict[str, dict[str, list[tuple[str, str]]]] = {}
     acronyms: dict[str, list[tuple[str, str, str]]] = {}
-    all_tokens: list[str] = []
+    definitions: dict[str, str] = {}
+    near_forms = _one_word_forms(tb)
     for doc in docs:
         for lang, text in _doc_texts(doc):
             spans = [(o.start, o.end) for o in find_terms(text, lang, tb)]
-            tokens = [m.group(0).replace("’", "'") for m in _WORD.finditer(text)]
-            all_tokens.extend(tokens + ["."])
+            for a, lf in _acronym_definitions(text, skip, fw, letters):
+                definitions.setdefault(a, lf)
             for m in _ACRONYM.finditer(text):
                 a = m.group(1)
                 if sum(c.isupper() for c in a) >= 2 and not _covered(spans, *m.span()):
@@ -174,8 +241,15 @@ def discover_candidates(docs: Iterable[Document], tb: Termbase, min_count: int =
             for m in re.finditer(r"(?<!\w)[^\W\d_]+", text):
                 w = m.group(0)
                 if w[:1].isupper() and len(w) > 2 and not _covered(spans, m.start(), m.end()):
-                    spellings.setdefault(fold(w).lower(), {}).setdefault(w, []).append(
+                    spellings.setdefault((lang, fold(w).lower()), {}).setdefault(w, []).append(
                         (doc.doc_id, _context(text, m.start(), m.end())))
+                    key = fold(w).lower()
+                    if len(w) >= 5 and key not in near_forms:
+                        near = next((f for k, f in near_forms.items() if k[0] == key[0] and within_one_edit(key, k)),
+                                    None)
+                        if near:
+                            col.add("near-termbase", w, doc.doc_id, lang, _context(text, m.start(), m.end()),
+                                    variant=f"{near[1]} ({near[0]})")
             if lang != "en":
                 continue
             for m in re.finditer(r"(?<!\w)[A-ZÀ-Þ][\w\-]+(?:\s+(?:de|du|des|la|le|les)\s+|\s+[dl]['’])[A-ZÀ-Þ][\w\-]+", text):
@@ -193,12 +267,10 @@ def discover_candidates(docs: Iterable[Document], tb: Termbase, min_count: int =
                 if (len(words) <= lists["quoted_max_words"] and _french_score(words, lists) >= lists["quoted_min_french"]
                         and not _covered(spans, m.start(1), m.end(1))):
                     col.add("quoted-foreign", inner, doc.doc_id, lang, _context(text, m.start(1), m.end(1)))
-    for a, hits in acronyms.items():
-        exp = _expansions(all_tokens, a, skip, fw, letters)
-        if exp:
-            for doc_id, lang, ctx in hits:
-                col.add("acronym-fr-expansion", a, doc_id, lang, ctx, variant=exp)
-    for key, forms in spellings.items():
+    for a, lf in definitions.items():
+        for doc_id, lang, ctx in acronyms.get(a, ()):
+            col.add("acronym-fr-expansion", a, doc_id, lang, ctx, variant=lf)
+    for (lang, _key), forms in spellings.items():
         if len(forms) < 2:
             continue
         accented = [f for f in forms if any(c in letters for c in f)]
@@ -208,7 +280,7 @@ def discover_candidates(docs: Iterable[Document], tb: Termbase, min_count: int =
         best = max(accented, key=lambda f: len(forms[f]))
         for f, hits in forms.items():
             for doc_id, ctx in hits:
-                col.add("two-spellings", best, doc_id, "en", ctx, variant=f)
+                col.add("two-spellings", best, doc_id, lang, ctx, variant=f)
     weights = lists["weights"]
     out = [c for c in col.cands.values() if c.count >= min_count]
     for c in out:

@@ -78,6 +78,11 @@ class Protected:
 def protect(text: str, src_lang: str, tb: Termbase, cfg: ProtectConfig | None = None) -> Protected:
     """Replace each protected term in ``text`` by a numbered placeholder."""
     cfg = cfg or ProtectConfig()
+    prefix = cfg.prefix
+    # A text that already contains something shaped like our placeholders (a code, or an earlier
+    # masking) gets another prefix, so restore() can never confuse the two.
+    while re.search(rf"{re.escape(prefix)}\s*\d+\s*{re.escape(cfg.suffix)}", text, re.IGNORECASE):
+        prefix = prefix + "Q"
     slots: list[Slot] = []
     pieces: list[str] = []
     pos = 0
@@ -89,11 +94,11 @@ def protect(text: str, src_lang: str, tb: Termbase, cfg: ProtectConfig | None = 
         slots.append(Slot(index=i, term_id=occ.term_id, surface=occ.surface, start=occ.start, end=occ.end,
                           form=occ.form, plural=occ.plural))
         pieces.append(text[pos:occ.start])
-        pieces.append(f"{cfg.prefix}{i}{cfg.suffix}")
+        pieces.append(f"{prefix}{i}{cfg.suffix}")
         pos = occ.end
     pieces.append(text[pos:])
     return Protected(masked="".join(pieces), slots=slots, src_lang=src_lang, text=text,
-                     placeholder=cfg.prefix + "{}" + cfg.suffix)
+                     placeholder=prefix + "{}" + cfg.suffix)
 
 
 def target_form(slot: Slot, src_lang: str, tgt_lang: str, tb: Termbase) -> str:

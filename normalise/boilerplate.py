@@ -93,6 +93,9 @@ class BoilerplateConfig:
     caption_dup_max_chars: a duplicate this short next to its first copy is a caption.
     heading_max_words: a kept line without terminal punctuation and at most this many words,
         followed by content, is a heading.
+    heading_distance: a heading-like line with a full paragraph after it, within this many
+        characters of undecided lines, is never dropped on context (jusText's
+        max_heading_distance). Default 200.
     context: run the jusText-style context step. Default True.
     """
 
@@ -121,6 +124,7 @@ class BoilerplateConfig:
     dup_sentence_min_chars: int = 150
     caption_dup_max_chars: int = 300
     heading_max_words: int = 20
+    heading_distance: int = 200
     context: bool = True
 
 
@@ -329,7 +333,7 @@ def _is_dateline(text: str) -> bool:
 
 
 def _match_rule(ln: _Line, table: RuleTable) -> str | None:
-    if len(ln.text) > 400:
+    if len(ln.text) > 1000:
         return None
     key = rule_key(ln.text)
     if not key:
@@ -448,8 +452,11 @@ def _copyright_credit(ln: _Line) -> tuple[str, str] | None:
 
 def _is_good_paragraph(ln: _Line, cfg: BoilerplateConfig) -> bool:
     """A full paragraph of running text (ends a teaser block, anchors a heading)."""
-    return (ln.verdict != "bad" and len(ln.text) >= cfg.teaser_stop_chars and ln.sentence
-            and ln.stop >= cfg.stopwords_low)
+    if ln.verdict == "bad":
+        return False
+    if len(ln.text) >= cfg.long_chars and ln.stop >= cfg.stopwords_high:
+        return True  # long running text, even when cut before its full stop
+    return len(ln.text) >= cfg.teaser_stop_chars and ln.sentence and ln.stop >= cfg.stopwords_low
 
 
 def _teaser_block(lines: list[_Line], i: int, good_at: list[bool], cfg: BoilerplateConfig) -> int:
@@ -599,9 +606,18 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
     # not chrome, whatever sits between them (a caption, a date, "Lesezeit: 10 min")
     for i, ln in enumerate(lines):
         if not ln.verdict and _heading_like(ln, cfg):
-            ahead = [k for k in range(i + 1, min(n, i + 6)) if lines[k].verdict != "bad"][:3]
-            if any(_is_good_paragraph(lines[k], cfg) for k in ahead):
-                ln.guard = True
+            # jusText's max_heading_distance: a full paragraph within so many characters of
+            # undecided text (chrome already dropped does not count), at most 8 lines on
+            dist = 0
+            for k in range(i + 1, min(n, i + 9)):
+                if lines[k].verdict == "bad":
+                    continue
+                if _is_good_paragraph(lines[k], cfg):
+                    ln.guard = True
+                    break
+                dist += len(lines[k].text)
+                if dist > cfg.heading_distance:
+                    break
 
     # 3c. repetition across documents of the run
     for ln in lines:

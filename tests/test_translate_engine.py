@@ -100,3 +100,16 @@ def test_threads_share_one_translator(tiny_models, tmp_path):
     for t in ts:
         t.join()
     assert all(r == solo for r in results.values())
+
+
+def test_device_resolution(monkeypatch):
+    import torch
+
+    from normalise.translate.engine import resolve_device
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert resolve_device("auto") == "cpu" and resolve_device("cpu") == "cpu"
+    with pytest.raises(ModelUnavailable, match="device"):
+        resolve_device("cuda")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert resolve_device("auto") == "cuda"

@@ -21,7 +21,7 @@ language is unknown is treated as English.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..document import Document, LineRecord
 from . import chrome, echo, grammar, orphan, residue, split, typography
@@ -44,7 +44,7 @@ class ArtefactConfig:
       echo, orphan, typography, grammar, residue). Remove one to switch it off.
     * ``cross_line``: look for split segments, echoed lines and orphan lines across lines (True).
     * ``repair``: apply safe repairs (True). False: flag everything, change nothing.
-    * ``drop_chrome``: drop literal chrome translations with ``chrome:mt-literal`` (True);
+    * ``drop_chrome``: drop chrome lines with ``chrome:mt-literal`` / ``chrome:generic`` (True);
       False only flags them.
     * ``residue_min_markers``: foreign-language marks needed in a span before lingua is asked (2).
     * ``fr_force_narrow_space``: in French lines also turn an ordinary space before ``; : ! ?``
@@ -58,7 +58,6 @@ class ArtefactConfig:
     drop_chrome: bool = True
     residue_min_markers: int = 2
     fr_force_narrow_space: bool = False
-    extra: dict = field(default_factory=dict)
 
 
 def _lang(rec: LineRecord, doc: Document) -> str:
@@ -114,7 +113,7 @@ def repair_document(doc: Document, cfg: ArtefactConfig | None = None) -> None:
     for rec in list(doc.live_lines()):
         for f in chrome.detect(rec.current, _lang(rec, doc)):
             if cfg.drop_chrome:
-                rec.drop(STAGE, "chrome:mt-literal", evidence=f.as_evidence())
+                rec.drop(STAGE, f.flag, evidence=f.as_evidence())
             else:
                 _flag(rec, f)
     # 2. split segments, echoed lines and orphan lines, across dropped lines
@@ -160,5 +159,6 @@ def check_findings(text: str, lang: str) -> list[Finding]:
 
 
 def check_output(text: str, lang: str) -> list[str]:
-    """Flags (``mt:<type>``, ``chrome:mt-literal``) for one MT output segment; sorted, unique."""
+    """Flags (``mt:<type>``, ``chrome:mt-literal``, ``chrome:generic``) for one MT output segment;
+    sorted, unique."""
     return sorted({f.flag for f in check_findings(text, lang)})

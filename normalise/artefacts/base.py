@@ -47,7 +47,7 @@ class Finding:
 
     @property
     def flag(self) -> str:
-        return "chrome:mt-literal" if self.type == "chrome" else f"mt:{self.type}"
+        return f"chrome:{self.detail}" if self.type == "chrome" else f"mt:{self.type}"
 
     def as_evidence(self) -> dict[str, Any]:
         d = {"type": self.type, "detail": self.detail, "span": [self.start, self.end], "evidence": self.evidence}

@@ -71,6 +71,7 @@ def _artefact_counts(doc: Document) -> tuple[Counter, Counter, list[dict]]:
                 continue  # the head's side of a merge; the absorbed line's event counts it
             reason = ev.get("reason", "")
             fam = reason.split(":", 1)[0]
+            # only literal chrome is a tell of MT; generic chrome ("Read more") is on every site
             typ = reason.split(":", 1)[1] if fam == "mt" else ("chrome" if reason == "chrome:mt-literal" else None)
             if not typ:
                 continue
@@ -84,6 +85,8 @@ def _artefact_counts(doc: Document) -> tuple[Counter, Counter, list[dict]]:
 
         for rec in doc.live_lines():
             for f in check_findings(rec.current, rec.lang or doc.lang or "en"):
+                if f.type == "chrome" and f.detail != "mt-literal":
+                    continue
                 counts[f.type] += 1
                 details[f"{f.type}:{f.detail}"] += 1
                 if f.type == "residue":
@@ -114,8 +117,9 @@ def score_document(doc: Document) -> None:
                 sig_hits.setdefault(kind, []).append(m.group(0))
                 kinds[kind] += 1
     # lines another stage dropped still tell where the page came from
-    dropped = [r for r in doc.lines if r.action == "drop" and r.reason != "chrome:mt-literal" and r.current.strip()]
-    dropped_chrome = [r.current.strip() for r in dropped if chrome.detect(r.current)]
+    dropped = [r for r in doc.lines if r.action == "drop" and not r.reason.startswith("chrome:") and r.current.strip()]
+    dropped_chrome = [r.current.strip() for r in dropped
+                      if any(f.detail == "mt-literal" for f in chrome.detect(r.current))]
     assets = [f.evidence for r in dropped for f in residue_mod.detect(r.current, "xx") if f.detail == "asset-id"]
     kinds["dropped_chrome"] = len(dropped_chrome)
     kinds["asset_ids"] = len(assets)

@@ -492,6 +492,18 @@ def _teaser_block(lines: list[_Line], i: int, good_at: list[bool], cfg: Boilerpl
     return j
 
 
+class _CreditList:
+    """Appends to ``doc.metadata["credits"]`` once per distinct credit (a retried run or a credit
+    printed under two pictures does not list it twice)."""
+
+    def __init__(self, target: list[str]):
+        self.target = target
+
+    def append(self, credit: str) -> None:
+        if credit not in self.target:
+            self.target.append(credit)
+
+
 def _drop(ln: _Line, reason: str, **detail) -> None:
     ln.verdict = "bad"
     ln.reason = reason
@@ -500,7 +512,7 @@ def _drop(ln: _Line, reason: str, **detail) -> None:
 
 def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfig) -> None:
     table = load_rules(tuple(cfg.extra_rules))
-    credits: list[str] = doc.metadata.setdefault("credits", [])
+    credits = _CreditList(doc.metadata.setdefault("credits", []))
     lines: list[_Line] = []
     for rec in doc.live_lines():
         if not rec.current.strip():

@@ -418,3 +418,11 @@ def test_classification_is_deterministic(lines):
     a = run(lines)[0]
     b = run(lines)[0]
     assert [(r.action, r.reason, r.heading) for r in a.lines] == [(r.action, r.reason, r.heading) for r in b.lines]
+
+
+def test_rerun_does_not_double_credits_or_change_decisions():
+    doc = run([P_EN[0], "Image: Jane Doe/AFP", P_EN[1], "(AFP)"])[0]
+    first = [(r.action, r.reason) for r in doc.lines]
+    classify_documents([doc])
+    assert [(r.action, r.reason) for r in doc.lines] == first
+    assert doc.metadata["credits"] == ["Image: Jane Doe/AFP", "(AFP)"]

@@ -105,6 +105,7 @@ NEGATIVE = [
     ("en", "the unfounded claims", "un"),
     ("en", "Our union, a European club", "eu"),
     ("en", "Gold (Au) prices", "au"),
+    ("en", "a GAO report on federal spending", "gao"),
     ("en", "UNESCO listed the tombs", "un"),
     ("en", "the Champs-Élysées were crowded", "elysee"),
     ("en", "the Sahelian states", "sahel"),

@@ -80,8 +80,9 @@ def variant_pattern(v: Variant) -> str:
         if v.inflect and tok[-1:].isalpha():
             pat += _PLURAL
         exact = v.case == "exact" or (v.case is None and _is_acronym_token(tok))
-        if exact and not tok.isupper():
-            # an exact-case form is also accepted in all capitals (headlines: MAÏGA, BARKHANE)
+        if exact and not tok.isupper() and len(tok) >= 5:
+            # an exact-case form is also accepted in all capitals (headlines: MAÏGA, BARKHANE);
+            # not short ones, whose capitals are often another acronym (GAO is not Gao)
             up = re.escape(tok.upper()) + (_PLURAL.upper() if v.inflect and tok[-1:].isalpha() else "")
             pat = f"(?:{pat}|{up})"
         parts.append(pat if exact else f"(?i:{pat})")

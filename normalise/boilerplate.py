@@ -253,6 +253,7 @@ _DATELINE = re.compile(
 _BYLINE = re.compile(r"^(?:by|par|von|from|de|text:|texte\s?:|reporting by)\s+\S", re.IGNORECASE)
 _BREADCRUMB_SEP = re.compile(r"\s[>›»|•·/]\s|\s?[>›]\s?")
 _INLINE_MENU_SEP = re.compile(r"\s+[|•·]\s*|\s*[|•·]\s+")
+_CRUMB_SEP = re.compile(r"\s*(?:->|>>|[>›])\s*|\s[»/]\s")
 _SEPARATOR_CHARS = frozenset("|•·>›»/")
 _GLUED_CRUMB = re.compile(r"(?:[A-ZÀ-Ý][a-zà-ÿ]{2,}){2,}[A-ZÀ-Ý]?[a-zà-ÿ]*")
 
@@ -364,7 +365,7 @@ def _structural_rule(ln: _Line, cfg: BoilerplateConfig) -> str | None:
     parts = [p for p in _INLINE_MENU_SEP.split(text) if p]
     if len(parts) >= 3 and all(len(_WORD.findall(p)) <= 3 for p in parts) and not ln.terminal:
         return "nav:menu-inline"  # "News | Sport | Weather"
-    crumbs = [p for p in re.split(r"\s[>›»/]\s|\s?[>›]\s?", text) if p.strip()]
+    crumbs = [p for p in _CRUMB_SEP.split(rule_key(text)) if p.strip()]
     if len(crumbs) >= 3 and all(len(_WORD.findall(p)) <= 4 for p in crumbs) and not ln.terminal \
             and "«" not in text:
         return "nav:breadcrumb"  # "Home > World > Africa"
@@ -526,7 +527,9 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
         prev = lines[i - 1].text if i else ""
         if ln.dateline and len(ln.words) <= 15:
             ln.protected = True
-        if _FRAGMENT_START.match(rule_key(ln.text) or ln.text) or (prev and _OPEN_END.search(prev)):
+        # a fragment has words of its own: a lone "," or "logo" is not a sentence in progress
+        if (len(ln.words) >= 2 and _FRAGMENT_START.match(rule_key(ln.text) or ln.text)) \
+                or (prev and _OPEN_END.search(prev)):
             ln.protected = True
 
     # 1-2. credits, captions with glued credits, rules

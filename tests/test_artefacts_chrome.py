@@ -14,6 +14,8 @@ CHROME = [
     "Read also:",
     "You still have 3 articles to read",
     "To the homepage",
+    "Manage my cookies",  # web vocabulary only
+    "Our partners",
 ]
 NOT_CHROME = [
     "He said he would subscribe to the plan.",
@@ -22,13 +24,23 @@ NOT_CHROME = [
     "The summary of the report was published on Monday.",
     "Mali ends its cooperation with France",
     "",
+    "The junta",  # no interface word
+    "More news from the Sahel",  # a content word
+    "Watch the video.",  # a sentence stop: a caption, not a button
+    "Read 5 articles",  # digits
 ]
 
 
 @pytest.mark.parametrize("line", CHROME)
 def test_chrome(line):
     found = chrome.detect(line)
-    assert len(found) == 1 and found[0].flag == "chrome:mt-literal"
+    assert len(found) == 1 and found[0].flag in ("chrome:mt-literal", "chrome:generic")
+
+
+@pytest.mark.parametrize("line,flag", [("I subscribe", "chrome:mt-literal"), ("Access to the comments", "chrome:mt-literal"),
+                                       ("Read more", "chrome:generic"), ("Manage my cookies", "chrome:generic")])
+def test_literal_vs_generic(line, flag):
+    assert chrome.detect(line)[0].flag == flag
 
 
 @pytest.mark.parametrize("line", NOT_CHROME)

@@ -103,19 +103,28 @@ def repair_line(text: str, lang: str, cfg: ArtefactConfig | None = None) -> tupl
     return cur, repairs, flags
 
 
+def _chrome_pass(doc: Document, cfg: ArtefactConfig, vocabulary: bool) -> None:
+    for rec in list(doc.live_lines()):
+        if not rec.current.strip() or any(fl.startswith("chrome:") for fl in rec.flags):
+            continue
+        found = chrome.detect(rec.current, _lang(rec, doc), vocabulary=vocabulary)
+        if vocabulary:
+            found = [f for f in found if f.extra.get("source") == "web vocabulary"]
+        for f in found:
+            if cfg.drop_chrome:
+                rec.drop(STAGE, f.flag, evidence=f.as_evidence())
+            else:
+                _flag(rec, f)
+
+
 def repair_document(doc: Document, cfg: ArtefactConfig | None = None) -> None:
     """Detect and repair MT artefacts on the live lines of ``doc`` (see module doc). Idempotent:
     a second run finds nothing more to repair."""
     cfg = cfg or ArtefactConfig()
     if not doc.ok:
         return
-    # 1. literal chrome translations
-    for rec in list(doc.live_lines()):
-        for f in chrome.detect(rec.current, _lang(rec, doc)):
-            if cfg.drop_chrome:
-                rec.drop(STAGE, f.flag, evidence=f.as_evidence())
-            else:
-                _flag(rec, f)
+    # 1. chrome by the pattern table (literal translations and generic chrome)
+    _chrome_pass(doc, cfg, vocabulary=False)
     # 2. split segments, echoed lines and orphan lines, across dropped lines
     if cfg.cross_line:
         live = [r for r in doc.live_lines() if r.current.strip()]
@@ -135,7 +144,9 @@ def repair_document(doc: Document, cfg: ArtefactConfig | None = None) -> None:
                 live[s.index].merge_into(head, STAGE, f"mt:{s.role}", s.joined, evidence=s.evidence)
         for idx, detail in unsure:
             _flag(live[idx], Finding("orphan", detail, 0, len(live[idx].current), evidence=live[idx].current))
-    # 3. in-line detectors
+    # 3. short lines made only of web-interface words, now that split pieces are rejoined
+    _chrome_pass(doc, cfg, vocabulary=True)
+    # 4. in-line detectors
     for rec in doc.live_lines():
         if not rec.current.strip():
             continue

@@ -1,21 +1,30 @@
 """Stage 11, export: write the output contract of DESIGN.md for one run, atomically.
 
-Everything is written into a hidden staging directory ``<out>/.<run-id>.partial`` that is renamed
-to ``<out>/<run-id>`` only when complete; then ``<out>/latest`` (a relative symlink) is replaced
-in one ``os.replace``. A reader of ``latest`` therefore never sees a partial run, and an
-interrupted run leaves only a ``.partial`` directory that the next run removes.
+Everything is written into a hidden staging directory ``<out>/.<run-id>.<pid>.partial`` (each
+file fsynced) that is renamed to ``<out>/<run-id>`` only when complete; then ``<out>/latest`` (a
+relative symlink) is replaced in one ``os.replace``. A reader of ``latest`` therefore never sees a
+partial run, and an interrupted run leaves only a ``.partial`` directory that the next run removes
+(when the process that made it is gone). Two processes writing into the same root at once get two
+run directories (the run id is claimed under a ``flock``; the second gets a ``-<pid>`` suffix) and
+``latest`` never moves back to an older run. docs/guarantees.md states all of this for users.
 
 The TMX file is written with translate-toolkit (TMX 1.4) and read back to validate it.
+
+Not done: the output root must be on a local POSIX file system (``flock``, ``rename`` and
+symlinks); on NFS or Windows the guarantees are weaker. Old run directories are never pruned.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import errno
+import glob
 import io
 import json
 import os
 import platform
+import re
 import shutil
 from pathlib import Path
 from typing import Any, Iterable
@@ -27,6 +36,10 @@ class OutputError(RuntimeError):
     """The output directory cannot be written; the message says what to do."""
 
 
+#: what a file-name component written by export may look like (doc ids, language codes)
+_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
 def _clean_cell(text: str) -> str:
     """One segment per line: tabs and line breaks inside a segment become spaces."""
     return " ".join(text.replace("\t", " ").splitlines()).strip()
@@ -36,15 +49,21 @@ def _jsonl(records: Iterable[dict[str, Any]]) -> str:
     return "".join(json.dumps(r, ensure_ascii=False, sort_keys=False) + "\n" for r in records)
 
 
-def write_text(path: Path, text: str) -> None:
+def write_bytes(path: Path, data: bytes) -> None:
     """Atomic single-file write (temporary file in the same directory + fsync + rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(text)
+    with open(tmp, "wb") as fh:
+        fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
+
+
+def write_text(path: Path, text: str) -> None:
+    """:func:`write_bytes` of ``text`` in UTF-8. A lone surrogate (which UTF-8 cannot hold) is
+    written as ``?`` rather than failing the whole run."""
+    write_bytes(path, text.encode("utf-8", "replace"))
 
 
 def versions() -> dict[str, str]:
@@ -180,12 +199,14 @@ def write_files(stage_dir: Path, run) -> None:
     (stage_dir / "terms").mkdir(parents=True, exist_ok=True)
     mt = translations_by_doc(run)
     for d in run.docs:
-        write_text(stage_dir / "audit" / f"{d.doc_id}.jsonl", _jsonl(d.audit_records()))
+        doc_id = _safe_component(d.doc_id, "document")
+        write_text(stage_dir / "audit" / f"{doc_id}.jsonl", _jsonl(d.audit_records()))
         if d.ok and d.lang:
-            write_text(stage_dir / "documents" / f"{d.doc_id}.{d.lang}.txt", d.clean_text())
+            write_text(stage_dir / "documents" / f"{doc_id}.{_safe_component(d.lang, 'language')}.txt", d.clean_text())
         for lang, items in mt.get(d.doc_id, {}).items():
             if lang != d.lang:
-                write_text(stage_dir / "documents" / f"{d.doc_id}.{lang}.txt", _paragraphs(items))
+                write_text(stage_dir / "documents" / f"{doc_id}.{_safe_component(lang, 'language')}.txt",
+                           _paragraphs(items))
     pairs = run.pairs
     write_text(stage_dir / "parallel" / "corpus.en", "".join(_clean_cell(p.en) + "\n" for p in pairs))
     write_text(stage_dir / "parallel" / "corpus.fr", "".join(_clean_cell(p.fr) + "\n" for p in pairs))
@@ -193,10 +214,7 @@ def write_files(stage_dir: Path, run) -> None:
                "".join(f"{_clean_cell(p.en)}\t{_clean_cell(p.fr)}\n" for p in pairs))
     write_text(stage_dir / "parallel" / "corpus.jsonl", _jsonl(
         {**p.to_dict(), "en": _clean_cell(p.en), "fr": _clean_cell(p.fr)} for p in pairs))
-    tmx_path = stage_dir / "parallel" / "corpus.tmx"
-    tmp = tmx_path.with_name(".corpus.tmx.tmp")
-    tmp.write_bytes(_tmx(pairs))
-    os.replace(tmp, tmx_path)
+    write_bytes(stage_dir / "parallel" / "corpus.tmx", _tmx(pairs))
     rejected = [r.to_dict() for r in run.rejected]
     rejected += [{"kind": "document", "id": d.doc_id, "doc_id": d.doc_id, "reason": f"document:{d.status}",
                   "text": "", "detail": {"error": d.error, "source": d.source}} for d in run.docs if not d.ok]
@@ -208,20 +226,62 @@ def write_files(stage_dir: Path, run) -> None:
 
 
 def _explain(e: OSError, where: Path) -> OutputError:
-    if e.errno == errno.ENOSPC:
-        return OutputError(f"the disk holding {where} is full: free some space or pass another --out directory")
+    if e.errno == errno.ENOSPC or e.errno == errno.EDQUOT:
+        return OutputError(f"the disk holding {where} is full ({e.strerror}): free some space or pass another "
+                           f"--out directory; nothing was changed under {where}/latest")
     if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return OutputError(f"cannot write to {where} ({e.strerror}): make it writable or pass another --out directory")
+        return OutputError(f"cannot write to {where} ({e.strerror}): make it writable or pass another --out "
+                           f"directory; nothing was changed under {where}/latest")
+    if e.errno == errno.ENAMETOOLONG:
+        return OutputError(f"a file name under {where} is too long for this file system ({e.filename}): "
+                           f"shorten the input file names or pass an --out directory with a shorter path")
     return OutputError(f"cannot write outputs under {where}: {e}")
 
 
+def _fsync_dir(path: Path) -> None:
+    """Make a rename inside ``path`` durable (best effort: some file systems refuse)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def _root_lock(root: Path):
+    """Serialise the short critical sections (claiming a run id, moving ``latest``) between
+    processes writing into the same output root. ``fcntl.flock`` is released by the kernel when
+    the holder dies, so a killed run never leaves the root locked."""
+    import fcntl
+
+    fd = os.open(root / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
 def point_latest(out_root: Path, run_id: str) -> None:
-    """Move ``latest`` to ``run_id`` in one atomic rename."""
+    """Move ``latest`` to ``run_id`` in one atomic rename (a symlink is created beside it and
+    renamed over it, so readers see the old target or the new one, never nothing)."""
     tmp = out_root / f".latest.tmp-{os.getpid()}"
     if tmp.is_symlink() or tmp.exists():
         tmp.unlink()
     os.symlink(run_id, tmp)
     os.replace(tmp, out_root / "latest")
+
+
+def _latest_target(root: Path) -> str | None:
+    try:
+        return os.readlink(root / "latest")
+    except OSError:
+        return None
 
 
 def _pid_alive(pid: int) -> bool:
@@ -234,33 +294,104 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def remove_stale_partials(root: Path) -> None:
-    """Remove staging directories left by interrupted runs (their process is gone); a run in
-    progress in another process keeps its own."""
-    for stale in root.glob(".*.partial"):
-        try:
-            pid = int(stale.name.rsplit(".", 2)[-2])
-        except (ValueError, IndexError):
-            pid = -1
+def _owner_pid(name: str) -> int:
+    """The pid in a staging name ``.<run-id>.<pid>.partial``, a claim ``.<run-id>.<pid>.claim``
+    or a temporary link ``.latest.tmp-<pid>``; -1 when there is none."""
+    if name.startswith(".latest.tmp-"):
+        tail = name.rsplit("-", 1)[-1]
+        return int(tail) if tail.isdigit() else -1
+    try:
+        return int(name.rsplit(".", 2)[-2])
+    except (ValueError, IndexError):
+        return -1
+
+
+def remove_stale_partials(root: Path) -> list[str]:
+    """Remove staging directories, run-id claims and temporary links left by interrupted runs
+    (their process is gone); a run in progress in another process keeps its own. Returns the
+    names removed."""
+    removed = []
+    for stale in sorted(root.glob(".*.partial")) + sorted(root.glob(".*.claim")) + sorted(root.glob(".latest.tmp-*")):
+        pid = _owner_pid(stale.name)
         if pid == os.getpid() or pid < 0 or not _pid_alive(pid):
-            shutil.rmtree(stale, ignore_errors=True)
+            if stale.is_dir() and not stale.is_symlink():
+                shutil.rmtree(stale, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    stale.unlink()
+            removed.append(stale.name)
+    return removed
+
+
+def _claim_run_id(root: Path, run_id: str) -> tuple[str, Path]:
+    """Reserve a run directory name nobody else has used or is writing: ``run_id`` itself, or
+    ``run_id-<pid>`` when another process (or an earlier run) already holds that name. The claim
+    is a small file ``.<run-id>.<pid>.claim`` created under the root lock."""
+    pid = os.getpid()
+    with _root_lock(root):
+        for candidate in (run_id, f"{run_id}-{pid}", f"{run_id}-{pid}-{os.urandom(3).hex()}"):
+            taken = (root / candidate).exists() or any(
+                _owner_pid(c.name) != pid and _pid_alive(_owner_pid(c.name))
+                for c in root.glob(f".{glob.escape(candidate)}.*.claim"))
+            if not taken:
+                claim = root / f".{candidate}.{pid}.claim"
+                claim.write_text(f"{pid}\n", encoding="utf-8")
+                return candidate, claim
+    raise OutputError(f"could not reserve a run directory for {run_id} under {root}")
+
+
+def _safe_component(name: str, what: str) -> str:
+    """``name`` if it is a plain file-name component (so nothing can be written outside the run
+    directory), else :class:`OutputError`. Ingest already sanitises doc ids (make_doc_id); this
+    guards documents built by other callers."""
+    if not name or name in (".", "..") or not _SAFE_NAME.fullmatch(name) or len(name.encode()) > 200:
+        raise OutputError(f"refusing to write a file for {what} {name!r}: not a safe file name")
+    return name
 
 
 def write_run(out_root: str | os.PathLike[str], run) -> Path:
-    """Write the run under ``out_root/<run-id>`` and point ``out_root/latest`` at it."""
+    """Write the run under ``out_root/<run-id>`` and point ``out_root/latest`` at it.
+
+    Steps: remove what dead runs left (``.partial`` dirs, claims); claim a run directory name
+    (``run.run_id``, or ``run.run_id-<pid>`` when another process took it first; ``run.run_id``
+    is updated to the name used); write every file into ``.<run-id>.<pid>.partial``; fsync;
+    rename it to ``<run-id>`` (a complete run never replaces another one); move ``latest`` there
+    unless another process already pointed it at a newer run (run ids sort by time).
+    Raises :class:`OutputError` (message says what to do) when the root cannot be written.
+    """
     root = Path(out_root)
-    final = root / run.run_id
-    stage_dir = root / f".{run.run_id}.{os.getpid()}.partial"
+    pid = os.getpid()
+    stage_dir: Path | None = None
+    claim: Path | None = None
     try:
         root.mkdir(parents=True, exist_ok=True)
         remove_stale_partials(root)
+        _safe_component(run.run_id, "run id")
+        run_id, claim = _claim_run_id(root, run.run_id)
+        run.run_id = run_id
+        final = root / run_id
+        stage_dir = root / f".{run_id}.{pid}.partial"
         stage_dir.mkdir()
         write_files(stage_dir, run)
-        if final.exists():
-            shutil.rmtree(final)
-        os.replace(stage_dir, final)
-        point_latest(root, run.run_id)
+        _fsync_dir(stage_dir)
+        os.rename(stage_dir, final)  # never replaces: the claim made sure ``final`` is free
+        stage_dir = None
+        _fsync_dir(root)
+        with _root_lock(root):
+            current = _latest_target(root)
+            if current is None or not (root / current / "manifest.json").is_file() or current <= run_id:
+                point_latest(root, run_id)
+                _fsync_dir(root)
     except OSError as e:
-        shutil.rmtree(stage_dir, ignore_errors=True)
+        if stage_dir is not None:
+            shutil.rmtree(stage_dir, ignore_errors=True)
         raise _explain(e, root) from e
+    except BaseException:  # OutputError, a bug in a writer, KeyboardInterrupt: leave nothing half-written
+        if stage_dir is not None:
+            shutil.rmtree(stage_dir, ignore_errors=True)
+        raise
+    finally:
+        if claim is not None:
+            with contextlib.suppress(OSError):
+                claim.unlink()
     return final

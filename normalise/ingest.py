@@ -3,16 +3,23 @@
 ``discover_inputs`` expands files, directories (recursively, sorted) and globs into
 :class:`InputRef` s and refuses, per file and with a reason, anything that is not a regular
 readable file inside the place the user named (symlinks that leave it, sockets, FIFOs).
-``load_document`` reads one file and never raises for bad content: empty, binary, oversized or
-undecodable input becomes a document with ``status="quarantined"`` and an ``error`` that says
-why, and every line it has still gets an audit record.
+``load_document`` reads one file and never raises for bad content: empty, binary, oversized,
+pathologically shaped (a line or line count over :class:`IngestConfig`'s limits) or undecodable
+input becomes a document with ``status="quarantined"`` and an ``error`` that says why, and every
+line it has still gets an audit record (a file over ``max_bytes`` is never read, so it has none).
+A file that stopped being a regular readable file after discovery gets ``status="error"``.
+
+Doc ids come from file names through :func:`make_doc_id` (only ``[A-Za-z0-9._-]``, no leading
+dot, so never a path), are cut to ``max_doc_id_chars`` with a hash suffix, and are unique per run.
 
 Not done yet: archives (.gz, .zip) are not opened; HTML is treated as text (the boilerplate stage
-sees the tags as text lines).
+sees the tags as text lines); ``IngestConfig`` is not yet read from the YAML config by
+``pipeline.stage_ingest`` (only ``max_bytes`` is passed), so the other limits take their defaults.
 """
 
 from __future__ import annotations
 
+import errno
 import glob
 import hashlib
 import os
@@ -21,6 +28,28 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .document import Document, LineRecord, Rejected, make_doc_id, split_lines
+
+
+@dataclass
+class IngestConfig:
+    """Limits that keep one pathological file from stalling or exhausting a run. A file over a
+    limit is quarantined (status ``quarantined``, ``error`` says which limit and how to raise it);
+    its lines are still audited, except for ``max_bytes`` where the file is never read.
+
+    max_bytes: files larger than this are not read into memory (default 20 MB).
+    max_line_chars: a line longer than this quarantines the document (default 50,000 characters:
+        a news paragraph is far shorter, and sentence splitting grows faster than linearly with
+        line length; a 10 MB line would stall the MT-artefact and segmentation stages).
+    max_lines: more lines than this quarantines the document (default 2,000,000; each line
+        costs an audit record in memory, about 1 kB).
+    max_doc_id_chars: doc ids longer than this are cut and given a hash suffix so every output
+        file name stays far below the 255-byte limit of common file systems (default 120).
+    """
+
+    max_bytes: int = 20_000_000
+    max_line_chars: int = 50_000
+    max_lines: int = 2_000_000
+    max_doc_id_chars: int = 120
 
 
 @dataclass(frozen=True)
@@ -40,8 +69,16 @@ def _is_within(path: Path, root: Path) -> bool:
         return False
 
 
+def _short_id(doc_id: str, path: str, limit: int = IngestConfig.max_doc_id_chars) -> str:
+    """Cut an over-long doc id and add a hash of the path, so output file names stay short."""
+    if len(doc_id) <= limit:
+        return doc_id
+    digest = hashlib.sha256(path.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return doc_id[: limit - 13].rstrip("._-") + "_" + digest
+
+
 def _refuse(path: str, reason: str) -> Rejected:
-    return Rejected(kind="input", id=path, doc_id=make_doc_id(path), reason=reason)
+    return Rejected(kind="input", id=path, doc_id=_short_id(make_doc_id(path), path), reason=reason)
 
 
 def _check_file(path: Path, root: Path) -> str | None:
@@ -109,14 +146,18 @@ def discover_inputs(paths: list[str]) -> tuple[list[InputRef], list[Rejected]]:
             if why:
                 rejected.append(_refuse(str(f), why))
                 continue
-            refs.append(InputRef(path=str(f), doc_id=make_doc_id(f.name), root=str(root)))
+            refs.append(InputRef(path=str(f), doc_id=_short_id(make_doc_id(f.name), str(f)), root=str(root)))
     # unique doc ids: the first keeps the plain id, later ones get a path-hash suffix
     ids: dict[str, int] = {}
     unique: list[InputRef] = []
     for r in sorted(refs, key=lambda r: r.path):
-        if r.doc_id in ids:
-            suffix = hashlib.sha256(r.path.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-            r = InputRef(path=r.path, doc_id=f"{r.doc_id}_{suffix}", root=r.root)
+        n = 0
+        while r.doc_id in ids:  # a loop: a file may itself be named like a suffixed id
+            n += 1
+            salt = r.path if n == 1 else f"{r.path}#{n}"
+            suffix = hashlib.sha256(salt.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+            base = r.doc_id if n == 1 else r.doc_id.rsplit("_", 1)[0]
+            r = InputRef(path=r.path, doc_id=f"{base}_{suffix}", root=r.root)
         ids[r.doc_id] = 1
         unique.append(r)
     return unique, rejected
@@ -132,29 +173,61 @@ def _quarantine(doc: Document, reason: str, text: str) -> Document:
     return doc
 
 
-def load_document(ref: InputRef, max_bytes: int = 20_000_000) -> Document:
-    """Read and decode one input. Never raises for bad content (see module docstring)."""
+def _read_regular(path: str, max_bytes: int) -> tuple[bytes | None, int, str]:
+    """Open ``path`` without blocking and read at most ``max_bytes + 1`` bytes from the open
+    descriptor, after checking *that descriptor* is a regular file: a file swapped for a FIFO or a
+    device between discovery and loading is refused instead of hanging the run.
+    Returns ``(data or None when too large, size, sha256 of the whole file)``."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise IsADirectoryError(errno.EINVAL, "not a regular file", path)
+        h = hashlib.sha256()
+        chunks: list[bytes] = []
+        total = 0
+        keep = True
+        while True:
+            block = os.read(fd, 1 << 20)
+            if not block:
+                break
+            h.update(block)
+            total += len(block)
+            if keep:
+                if total > max_bytes:
+                    keep = False
+                    chunks = []
+                else:
+                    chunks.append(block)
+        return (b"".join(chunks) if keep else None), total, h.hexdigest()
+    finally:
+        os.close(fd)
+
+
+def load_document(ref: InputRef, cfg: IngestConfig | None = None, max_bytes: int | None = None) -> Document:
+    """Read and decode one input. Never raises for bad content (see module docstring).
+
+    ``max_bytes`` (kept for callers that pass only it) overrides ``cfg.max_bytes``.
+    """
     from .encoding import BinaryInput, decode_bytes
 
+    cfg = cfg or IngestConfig()
+    limit = cfg.max_bytes if max_bytes is None else max_bytes
     doc = Document(doc_id=ref.doc_id, source=ref.path)
     try:
-        size = os.stat(ref.path).st_size
-        if size > max_bytes:
-            doc.status = "quarantined"
-            doc.error = f"too-large: {size} bytes > max_bytes={max_bytes} (raise max_bytes in the config to accept it)"
-            h = hashlib.sha256()
-            with open(ref.path, "rb") as fh:
-                for block in iter(lambda: fh.read(1 << 20), b""):
-                    h.update(block)
-            doc.sha256 = h.hexdigest()
-            return doc
-        with open(ref.path, "rb") as fh:
-            data = fh.read()
+        data, size, doc.sha256 = _read_regular(ref.path, limit)
     except OSError as e:
         doc.status = "error"
-        doc.error = f"unreadable: {e.strerror or e}"
+        if e.errno == errno.EINVAL and "regular" in str(e):
+            doc.error = "unreadable: not a regular file any more (it changed after discovery)"
+        else:
+            doc.error = f"unreadable: {e.strerror or e}"
         return doc
-    doc.sha256 = hashlib.sha256(data).hexdigest()
+    if data is None:
+        # not read into memory: no lines, so the audit file of this document is empty on purpose
+        doc.status = "quarantined"
+        doc.error = f"too-large: {size} bytes > max_bytes={limit} (raise max_bytes in the config to accept it)"
+        return doc
     if not data:
         doc.status = "quarantined"
         doc.error = "empty: the file has no bytes"
@@ -166,10 +239,30 @@ def load_document(ref: InputRef, max_bytes: int = 20_000_000) -> Document:
     doc.text = decoded.text
     doc.encoding = decoded.encoding
     doc.metadata["encoding"] = {"name": decoded.encoding, "confidence": decoded.confidence, "notes": list(decoded.notes)}
-    doc.lines = [LineRecord(line=i, text=t) for i, t in enumerate(split_lines(decoded.text), start=1)]
+    lines = split_lines(decoded.text)
+    if len(lines) > cfg.max_lines:
+        return _quarantine_decoded(doc, f"too-many-lines: {len(lines)} lines > max_lines={cfg.max_lines} "
+                                        f"(raise max_lines in the ingest config to accept it)", lines)
+    longest = max(range(len(lines)), key=lambda i: len(lines[i]), default=None)
+    if longest is not None and len(lines[longest]) > cfg.max_line_chars:
+        return _quarantine_decoded(doc, f"line-too-long: line {longest + 1} has {len(lines[longest])} characters > "
+                                        f"max_line_chars={cfg.max_line_chars} (raise max_line_chars in the ingest "
+                                        f"config to accept it)", lines)
+    doc.lines = [LineRecord(line=i, text=t) for i, t in enumerate(lines, start=1)]
     if not any(r.text.strip() for r in doc.lines):
         for r in doc.lines:
             r.drop("ingest", "empty")
         doc.status = "quarantined"
         doc.error = "empty: no text after decoding"
+    return doc
+
+
+def _quarantine_decoded(doc: Document, reason: str, lines: list[str]) -> Document:
+    """Quarantine decoded text: every line keeps its audit record, dropped with the reason."""
+    doc.status = "quarantined"
+    doc.error = reason
+    tag = "quarantined:" + reason.split(":", 1)[0]
+    doc.lines = [LineRecord(line=i, text=t) for i, t in enumerate(lines, start=1)]
+    for r in doc.lines:
+        r.drop("ingest", tag)
     return doc

@@ -10,12 +10,18 @@ REPAIRED = [
     ("fr", "Il partira si il pleut.", "Il partira s'il pleut."),
     ("fr", "Il a dit que il viendrait.", "Il a dit qu'il viendrait."),
     ("fr", "Lorsque elle est arrivée, tout était fini.", "Lorsqu'elle est arrivée, tout était fini."),
+    ("en", "In the same time, the army left.", "At the same time, the army left."),
 ]
 FLAGGED = [
     ("en", "the military junta says it has intends to dissolve all agreements", "aux-plus-finite"),
     ("en", "The court will can decide later.", "double-modal"),
     ("en", "The minister decided to leaving the party.", "to-plus-ing"),
     ("fr", "Une décision de le gouvernement.", "de-le"),
+    ("en", "The army has been in Mali since ten years.", "since-duration"),
+    ("en", "Troops fought there during 9 years.", "during-duration"),
+    ("en", "They share a same goal.", "a-same"),
+    ("en", "The ministry gave no informations.", "uncountable-plural"),
+    ("en", "According to me, it failed.", "according-to-me"),
 ]
 CLEAN = [
     ("en", "The company has plans to expand."),
@@ -25,6 +31,13 @@ CLEAN = [
     ("en", "He was looking forward to seeing her."),
     ("en", "She admitted to taking the money."),
     ("fr", "Il a promis de le faire."),
+    ("en", "The army has been in Mali since 2013."),
+    ("en", "He left six years ago, since two years ago nobody came."),
+    ("en", "During the years of war, many fled."),
+    ("en", "They share the same goal."),
+    ("en", "The ministry gave no information."),
+    ("en", "According to the ministry, it failed."),
+    ("en", "They arrived at the same time."),
     ("fr", "Une hausse de le salaire."),  # known miss: "-re" nouns look like infinitives to the rule
     ("fr", "Il partira s'il pleut."),
     ("fr", "Si ils"),  # too short to matter? no: "si ils" is wrong -> see test below

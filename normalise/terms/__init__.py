@@ -14,6 +14,7 @@ Public API::
 """
 
 from .canonical import CanonicalConfig, canonicalise_document, canonicalise_text
+from .config import TermsConfig
 from .discover import Candidate, discover_candidates, write_candidates_tsv
 from .match import Occurrence, find_terms, fold
 from .protect import Protected, ProtectConfig, Slot, protect, restore, target_form
@@ -22,7 +23,7 @@ from .verify import VerifyConfig, verify_pair
 
 __all__ = [
     "CanonicalConfig", "Candidate", "Entry", "Occurrence", "Protected", "ProtectConfig", "Slot", "Termbase",
-    "TermbaseError", "Variant", "VerifyConfig", "canonicalise_document", "canonicalise_text",
+    "TermbaseError", "TermsConfig", "Variant", "VerifyConfig", "canonicalise_document", "canonicalise_text",
     "discover_candidates", "find_terms", "fold", "load_termbase", "protect", "restore", "target_form",
     "verify_pair", "write_candidates_tsv",
 ]

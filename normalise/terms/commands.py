@@ -68,9 +68,12 @@ def cmd_find(args: argparse.Namespace, out: TextIO | None = None) -> int:
         text = _decode(p)
         lang = args.lang or _lang_of(text)
         doc_id = make_doc_id(str(p))
-        for o in find_terms(text, lang, tb):
-            surface = o.surface.replace("\t", " ").replace("\n", " ")
-            out.write(f"{doc_id}\t{o.term_id}\t{o.start}\t{o.end}\t{surface}\t{o.canonical}\n")
+        try:
+            for o in find_terms(text, lang, tb):
+                surface = o.surface.replace("\t", " ").replace("\n", " ")
+                out.write(f"{doc_id}\t{o.term_id}\t{o.start}\t{o.end}\t{surface}\t{o.canonical}\n")
+        except BrokenPipeError:  # `normalise terms find ... | head` closed the pipe: not an error
+            return status
     return status
 
 

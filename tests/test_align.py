@@ -206,7 +206,7 @@ STORIES = {
 
 def docs(lang: str, keys: list[str]) -> list[Document]:
     idx = 0 if lang == "en" else 1
-    return [Document.from_text(f"{k}.{lang}", STORIES[k][idx] + "\n") for k in keys]
+    return [Document.from_text(f"{k}.{lang}", STORIES[k][idx] + "\n", lang=lang) for k in keys]
 
 
 def test_align_documents_picks_the_right_pairs_among_distractors() -> None:
@@ -242,7 +242,13 @@ def test_align_documents_uses_segments_when_given() -> None:
 def test_align_documents_with_translate() -> None:
     en = docs("en", ["mali", "floods"])
     fr = docs("fr", ["floods", "mali"])
-    back = {STORIES[k][1]: STORIES[k][0] for k in STORIES}
+    from normalise.segment import split_sentences
+
+    back = {}
+    for en_text, fr_text in STORIES.values():
+        fr_s, en_s = split_sentences(fr_text, "fr"), split_sentences(en_text, "en")
+        assert len(fr_s) == len(en_s)
+        back.update(zip(fr_s, en_s))
     matches = align_documents(en, fr, {}, translate=lambda ts: [back.get(t, t) for t in ts])
     assert sorted((m.en_doc, m.fr_doc) for m in matches) == [("floods.en", "floods.fr"), ("mali.en", "mali.fr")]
     assert all(m.evidence["mt"] > 0.9 for m in matches)
@@ -313,3 +319,25 @@ def test_beads_cover_both_sides_once_in_order(en: list[str], fr: list[str]) -> N
         assert len(b.en) <= AlignConfig().max_merge and len(b.fr) <= AlignConfig().max_merge
         if not (b.en and b.fr):
             assert b.score == 0.0
+
+
+def test_align_documents_single_pair() -> None:
+    """One English and one French document (the common small run): shared evidence must not be
+    discounted as 'common to every document' just because there are only two documents."""
+    matches = align_documents(docs("en", ["mali"]), docs("fr", ["mali"]), {})
+    assert [(m.en_doc, m.fr_doc) for m in matches] == [("mali.en", "mali.fr")]
+    assert matches[0].score > AlignConfig().doc_threshold
+    assert align_documents(docs("en", ["mali"]), docs("fr", ["floods"]), {}) == []
+
+
+def test_same_subject_but_not_a_translation_is_not_matched() -> None:
+    """Last year's statement on the same subject shares names and words, not sentences."""
+    other = ("Le colonel Abdoulaye Maïga a reçu la presse à Bamako. La junte a salué le retrait de Barkhane. "
+             "Des manifestants ont défilé contre la France. La défense malienne recrute des soldats.")
+    en = docs("en", ["mali"])
+    fr = [Document.from_text("other.fr", other + "\n", lang="fr")]
+    assert align_documents(en, fr, {}, cfg=AlignConfig(doc_verify=False))  # similar enough on words
+    assert align_documents(en, fr, {}) == []  # but its sentences do not align
+    m = align_documents(en, docs("fr", ["mali"]), {})[0]
+    assert m.evidence["sentence_coverage"] >= AlignConfig().doc_min_coverage
+    assert m.evidence["similarity"] <= 1.0 and 0 < m.score <= 1.0

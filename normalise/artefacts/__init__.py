@@ -65,8 +65,11 @@ def _lang(rec: LineRecord, doc: Document) -> str:
 
 
 def _flag(rec: LineRecord, f: Finding) -> None:
+    """Flag the line and record the evidence once (a second run adds nothing)."""
     rec.flag(f.flag)
-    rec.events.append({"stage": STAGE, "reason": f.flag, "action": "flag", "evidence": f.as_evidence()})
+    ev = {"stage": STAGE, "reason": f.flag, "action": "flag", "evidence": f.as_evidence()}
+    if ev not in rec.events:
+        rec.events.append(ev)
 
 
 def _detect(name: str, text: str, lang: str, cfg: ArtefactConfig) -> list[Finding]:

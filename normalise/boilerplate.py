@@ -556,7 +556,7 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
                 continue
         if reason is None:
             continue
-        if ln.protected and (reason in cfg.weak_reasons or reason in ("nav:breadcrumb", "nav:menu-inline")):
+        if ln.protected and (reason in cfg.weak_reasons or reason == "nav:menu-inline"):
             continue
         _drop(ln, reason)
         ln.by_rule = True
@@ -683,8 +683,9 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
         if ln.sentence and ln.verdict != "good" and ln.stop >= cfg.stopwords_high:
             ln.verdict = "good" if length >= cfg.short_chars else ln.verdict
 
-    # the alt text of a picture: a short line between chrome and the picture's credited caption
-    for i in range(1, n - 1):
+    # the alt text of a picture: a short line between chrome and the picture's credited caption,
+    # inside the article (before the first paragraph such a line is the title)
+    for i in range(max(1, first_good + 1), n - 1):
         ln = lines[i]
         if ln.verdict in ("short", "neargood") and not ln.terminal and len(ln.text) < cfg.short_chars \
                 and lines[i + 1].reason == "caption:credited" and lines[i - 1].by_rule \

@@ -101,6 +101,19 @@ CHROME = [
     ("il y a 11 ans", "widget:relative-time"),
     ("Advertisement", "ad:label"),
     ("Anzeige", "ad:label"),
+    # paywalls, consent walls, empty date widgets, players, refresh buttons, credit labels
+    ("Already a subscriber? Log in", "subscribe:paywall"),
+    ("Continue reading with a free trial", "subscribe:paywall"),
+    ("Weiter mit dem PUR-Abo", "cookie:consent-wall"),
+    ("Erstellt von - Uhr", "widget:date-empty"),
+    ("Publié le", "widget:date-empty"),
+    ("No media source currently available", "media:player"),
+    ("0:00 0:03:49 0:00", "media:player"),
+    ("+++ Newsticker zum Gipfel aktualisieren +++", "nav:refresh"),
+    ("Image credit:", "footer:credit-label"),
+    ("Pas de commentaires", "comments:prompt"),
+    ("Home -> Country", "nav:breadcrumb"),
+    ("science >> Science > Biologie", "nav:breadcrumb"),
     # bare urls
     ("https://p.dw.com/p/4Al33", "url:bare"),
     ("www.example.org/news", "url:bare"),
@@ -130,6 +143,10 @@ PROSE = [
     ("The app store fee was cut to 15 percent for small developers last year.", P_EN),
     ("He said: the photo shows the whole family at the beach.", P_EN),
     ("Cookies and cakes were served to the delegates during the break.", P_EN),
+    ("Warum wir das Rentensystem aktualisieren", P_DE),
+    ("Published research shows the policy reduced poverty by a third in five years.", P_EN),
+    ("Continue reading the agreement and you find the clause the unions object to.", P_EN),
+    ("Publié en 1962, le rapport reste une référence pour les historiens de la période.", P_FR),
 ]
 
 
@@ -198,6 +215,10 @@ GLUED = [
      "Courtesy of the artist and Miles McEnery Gallery, New York, NY"),
     ("Les koalas sont souvent considérés comme mignons. Crédit : Danielle Clode", "Danielle Clode"),
 ]
+
+
+GLUED.append(("Il y a désormais 3 millions de cas confirmés dans le monde. (©(AP PHOTO/RODRIGO ABD)",
+              "AP PHOTO/RODRIGO ABD"))
 
 
 @pytest.mark.parametrize("line,credit", GLUED)

@@ -125,3 +125,23 @@ def test_text_already_containing_a_placeholder_shape(tb):
     assert "XTERM1X" in p.masked and p.placeholder != "XTERM{}X"
     out = restore(p.masked, p, "fr", tb)
     assert out == "Reference XTERM1X: Barkhane left Gao." and p.flags == []
+
+
+@pytest.mark.parametrize("text,tgt,expected,not_masked", [
+    ("Die Bundeswehr ist an der UN-Mission Minusma in Mali beteiligt, die EU auch.", "fr",
+     ["Minusma", "ONU", "UE"], []),
+    ("Die Militärjunta in Bamako und Oberst Assimi Goita.", "en", ["Bamako", "Assimi Goïta"], ["Militärjunta"]),
+    ("Die französische Operation Barkhane endet.", "fr", ["opération Barkhane"], []),
+])
+def test_german_source_masks_names_and_acronyms(tb, text, tgt, expected, not_masked):
+    p = protect(text, "de", tb)
+    out = restore(p.masked, p, tgt, tb)
+    for form in expected:
+        assert form in out, out
+    for word in not_masked:
+        assert word in p.masked
+
+
+def test_same_language_target_gives_canonical_spelling(tb):
+    p = protect("Colonel Abdoulaye Maiga spoke.", "en", tb)
+    assert restore(p.masked, p, "en", tb) == "Colonel Abdoulaye Maïga spoke."

@@ -21,8 +21,12 @@ re-inserted at the same relative position (snapped to a word boundary) and flagg
 ``term:placeholder-dropped`` on ``protected.flags``; placeholders the model invented are removed
 and flagged ``term:placeholder-unknown``.
 
+A source language without termbase forms (German, for DE->EN/FR) is searched with the forms of
+``ProtectConfig.foreign_lang`` (English), and only names and acronyms are masked there.
+
 Not done yet: the French elision fix only handles le/la/de/que before a vowel; no gender
-agreement of articles around a restored form (``la XTERM0X`` -> ``la ECOWAS`` is left alone).
+agreement of articles around a restored form (``la XTERM0X`` -> ``la ECOWAS`` is left alone); no
+German forms in the termbase (German common nouns such as Dschihadisten are left to the model).
 """
 
 from __future__ import annotations
@@ -32,7 +36,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .match import find_terms, fold
-from .termbase import Termbase
+from .termbase import LANGS, Termbase
+
+
+def _is_acronym(surface: str) -> bool:
+    return " " not in surface and sum(c.isupper() for c in surface) >= 2
 
 
 @dataclass
@@ -42,6 +50,9 @@ class ProtectConfig:
     prefix: str = "XTERM"
     suffix: str = "X"
     protect_all: bool = False  # also mask entries whose ``protect`` is false (common nouns)
+    # For a source language the termbase has no forms for (German): look for the forms of this
+    # language, and mask only names and acronyms (written alike across these languages).
+    foreign_lang: str = "en"
 
 
 @dataclass
@@ -53,6 +64,8 @@ class Slot:
     end: int
     form: str
     plural: bool = False
+    lang: str = ""  # language whose forms matched (the source language, or foreign_lang)
+    canonical: str = ""  # the surface in its canonical spelling (that language's policy)
 
 
 @dataclass
@@ -86,13 +99,17 @@ def protect(text: str, src_lang: str, tb: Termbase, cfg: ProtectConfig | None = 
     slots: list[Slot] = []
     pieces: list[str] = []
     pos = 0
-    for occ in find_terms(text, src_lang, tb):
+    foreign = src_lang not in LANGS
+    match_lang = cfg.foreign_lang if foreign else src_lang
+    for occ in find_terms(text, match_lang, tb):
         entry = tb[occ.term_id]
         if not (entry.protect or cfg.protect_all):
             continue
+        if foreign and not (entry.do_not_translate or _is_acronym(occ.surface)):
+            continue
         i = len(slots)
         slots.append(Slot(index=i, term_id=occ.term_id, surface=occ.surface, start=occ.start, end=occ.end,
-                          form=occ.form, plural=occ.plural))
+                          form=occ.form, plural=occ.plural, lang=match_lang, canonical=occ.canonical))
         pieces.append(text[pos:occ.start])
         pieces.append(f"{prefix}{i}{cfg.suffix}")
         pos = occ.end
@@ -106,10 +123,11 @@ def target_form(slot: Slot, src_lang: str, tgt_lang: str, tb: Termbase) -> str:
     entry = tb.entries.get(slot.term_id)
     if entry is None or tgt_lang not in entry.forms:
         return slot.surface
-    if tgt_lang == src_lang:
-        return entry.forms[tgt_lang].canonical if not entry.do_not_translate else slot.surface
-    variant = next((v for v in entry.forms[src_lang].variants if v.form == slot.form), None) \
-        if src_lang in entry.forms else None
+    form_lang = slot.lang or src_lang
+    if tgt_lang == form_lang:
+        return slot.canonical or slot.surface
+    variant = next((v for v in entry.forms[form_lang].variants if v.form == slot.form), None) \
+        if form_lang in entry.forms else None
     if variant is not None:
         if slot.plural and variant.to_plural:
             return variant.to_plural

@@ -639,7 +639,10 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
         if ln.verdict or ln.protected:
             continue
         count = repeated.get(ln.key, 0)
-        need = cfg.repeat_sentence_min_docs if ln.sentence else cfg.repeat_min_docs
+        # any short sentence ("Lest we forget.") counts as prose here: a quote that several
+        # statements share is not site chrome
+        prose = ln.sentence or (ln.terminal and len(ln.words) >= 3 and ln.stop >= cfg.stopwords_low)
+        need = cfg.repeat_sentence_min_docs if prose else cfg.repeat_min_docs
         if count >= need:
             _drop(ln, "repeated-across-docs", docs=count)
 

@@ -337,6 +337,11 @@ def test_quote_in_wire_copies_is_not_chrome():
     assert all(d.lines[2].action == "keep" for d in docs)
 
 
+def test_short_quote_shared_by_three_statements_is_kept():
+    docs = run(*[[f"Statement number {i} on the day", s[0], "\"Lest we forget.\""] for i, s in enumerate(STORIES[:4])])
+    assert all(d.lines[2].action == "keep" for d in docs)
+
+
 def test_copies_of_one_story_count_once():
     story = ["Mali breaks off defence accords with France", P_EN[0], P_EN[1], P_EN[2]]
     docs = run(story, list(story), list(story), list(story))

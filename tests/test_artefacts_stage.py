@@ -127,3 +127,19 @@ def test_guard_turns_unsafe_repair_into_flag(monkeypatch):
 ])
 def test_check_output(text, lang, expected):
     assert check_output(text, lang) == expected
+
+
+def test_accented_names_alone_do_not_make_mt():
+    text = ("President François Hollande met Ségolène Royal at the Élysée on Tuesday. "
+            "Later, Jean-Marc Ayrault flew to Côte d'Ivoire, where he met officials from the region. "
+            "The talks covered trade, security and the future of the French military presence in West Africa. ") * 3
+    doc = Document.from_text("h", text, lang="en")
+    for r in doc.lines:
+        r.lang = "en"
+    repair_document(doc)
+    score_document(doc)
+    seed = load("004")
+    repair_document(seed)
+    score_document(seed)
+    assert doc.mt_evidence["counts"]["diacritic_names"] == 3  # capped
+    assert doc.mt_score < 0.5 < seed.mt_score

@@ -1,8 +1,9 @@
 """Quality benchmark of the MT-artefact stage (issue 4): inject artefacts into clean text, measure.
 
 For every clean sentence of ``bench/data/artefacts/clean_{en,fr}.txt`` and every artefact type
-that applies to it, a small document is built (a clean context sentence, the damaged sentence,
-another clean context sentence; empty lines between pieces already dropped with reason ``empty``
+that applies to it, a small document is built (a clean context line, the damaged sentence inside
+a paragraph of up to two clean sentences either side -- ``--sentences``: alone on its line --,
+another clean context line; empty lines between pieces already dropped with reason ``empty``
 as the boilerplate stage would), :func:`normalise.artefacts.repair_document` is run, and we record
 which artefact types the stage reported (events ``mt:<type>`` / ``chrome:mt-literal``) and whether
 the cleaned text equals the clean original. Then the clean sentences alone form the negative set,
@@ -265,9 +266,15 @@ def run_page(lang: str, rows: list[list[str]]) -> Document:
     return doc
 
 
-def run_sample(smp: Sample, ctx: tuple[str, str]) -> tuple[set[str], bool, bool]:
+def run_sample(smp: Sample, ctx: tuple[str, str], inline: tuple[str, str] = ("", "")) -> tuple[set[str], bool, bool]:
+    """Run one sample: ``ctx`` are clean paragraphs on lines of their own before and after;
+    ``inline`` clean sentences sharing the first/last piece's line (paragraph mode)."""
+    pieces = list(smp.pieces)
+    if smp.kind != "chrome":
+        pieces[0] = (inline[0] + " " + pieces[0]).strip()
+        pieces[-1] = (pieces[-1] + " " + inline[1]).strip()
     lines = [ctx[0], ""]
-    for k, p in enumerate(smp.pieces):
+    for k, p in enumerate(pieces):
         if k:
             lines.append("")
         lines.append(p)
@@ -285,7 +292,9 @@ def run_sample(smp: Sample, ctx: tuple[str, str]) -> tuple[set[str], bool, bool]
                 continue
             reason = ev["reason"]
             found.add("chrome" if reason.startswith("chrome:") else reason.split(":", 1)[1])
-    expected = "\n".join(x for x in (ctx[0], smp.expected, ctx[1]) if x) + "\n"
+    middle = smp.expected if smp.kind == "chrome" or not smp.expected else \
+        " ".join(x for x in (inline[0], smp.expected, inline[1]) if x)
+    expected = "\n".join(x for x in (ctx[0], middle, ctx[1]) if x) + "\n"
     changed = any(r.action != "keep" and r.reason != "empty" for r in doc.lines)
     return found, doc.clean_text() == expected, changed
 
@@ -294,6 +303,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--sentences", action="store_true",
+                    help="damaged sentence alone on its line (default: inside a paragraph of 1-5 clean sentences)")
     ap.add_argument("--show-misses", type=int, default=0, help="print up to N misses per type")
     args = ap.parse_args(argv)
     rng = random.Random(args.seed)
@@ -322,7 +333,10 @@ def main(argv=None) -> int:
     for smp in samples + negatives:
         pool = pools[smp.lang]
         ctx = (rng.choice(pool), rng.choice(pool))
-        found, exact, changed = run_sample(smp, ctx)
+        inline = ("", "")
+        if not args.sentences and smp.kind != "none":
+            inline = tuple(" ".join(rng.sample(pool, rng.randint(0, 2))) for _ in range(2))
+        found, exact, changed = run_sample(smp, ctx, inline)
         if smp.kind != "none":
             by_variant[(smp.kind, smp.variant)][0] += smp.kind in found
             by_variant[(smp.kind, smp.variant)][1] += 1
@@ -369,7 +383,7 @@ def main(argv=None) -> int:
         ex = rep_ok[t] / rep_n[t] if rep_n[t] else float("nan")
         rows.append({"type": t, "injected": inj, "tp": tp[t], "fp": fp[t], "fn": fn[t], "precision": prec,
                      "recall": rec, "repairable": rep_n[t], "exact_repair": ex})
-    print(f"MT-artefact benchmark  seed={args.seed}  samples={len(samples)}  negatives={len(negatives)}  {secs:.1f}s")
+    print(f"MT-artefact benchmark  seed={args.seed}  mode={'sentences' if args.sentences else 'paragraphs'}  samples={len(samples)}  negatives={len(negatives)}  {secs:.1f}s")
     print(f"{'type':<11} {'injected':>8} {'TP':>5} {'FP':>4} {'FN':>4} {'precision':>9} {'recall':>7} {'repairable':>10} {'exact':>6}")
     for r in rows:
         print(f"{r['type']:<11} {r['injected']:>8} {r['tp']:>5} {r['fp']:>4} {r['fn']:>4} {r['precision']:>9.3f} "

@@ -209,3 +209,17 @@ def test_terms_check_with_real_verify_pair_if_present() -> None:
     assert [t["status"] for t in pair.terms] == ["missing"]
     kept, rejected = check_pairs([pair], PairConfig(checks=("terms",)))
     assert not rejected and kept[0].flags.count("pair:terms") == 1 and kept[0].scores["terms"] == 0.0
+
+
+def test_language_check_skipped_with_a_note_without_langid(monkeypatch, caplog) -> None:
+    import normalise.pairs as pairs_mod
+
+    monkeypatch.setattr(pairs_mod, "_langid", lambda: None)
+    monkeypatch.setattr(pairs_mod.Language, "_warned", False)
+    with caplog.at_level("WARNING", logger="normalise.pairs"):
+        chk = pairs_mod.Language(PairConfig())
+    assert chk.score(P("The French troops left the base on Monday.", "The French troops left the base on Monday.")) is None
+    assert any("language check skipped" in r.message for r in caplog.records)
+    kept, rejected = check_pairs([P("The troops left the base in the north.", "Les soldats ont quitté la base du nord.")],
+                                 checks=[chk])
+    assert len(kept) == 1 and "lang" not in kept[0].scores

@@ -143,3 +143,26 @@ def test_accented_names_alone_do_not_make_mt():
     score_document(seed)
     assert doc.mt_evidence["counts"]["diacritic_names"] == 3  # capped
     assert doc.mt_score < 0.5 < seed.mt_score
+
+
+def test_config_rejects_unknown_detector_and_accepts_yaml_lists():
+    with pytest.raises(ValueError, match="unknown artefact detector"):
+        ArtefactConfig(detectors=("echo", "spelling"))
+    assert ArtefactConfig(detectors=["echo", "typography"]).detectors == ("echo", "typography")
+
+
+def test_switching_a_detector_off():
+    new, repairs, flags = repair_line("Takuba , the the group", "en", ArtefactConfig(detectors=("typography",)))
+    assert new == "Takuba, the the group"
+
+
+def test_evidence_is_json_and_has_details():
+    import json
+
+    doc = load("002")
+    repair_document(doc)
+    score_document(doc)
+    json.dumps(doc.audit_records())
+    json.dumps(doc.mt_evidence)
+    assert doc.mt_evidence["details"]["split:open-bracket-or-quote"] == 1
+    assert doc.mt_evidence["details"]["echo:echoed-line"] == 1

@@ -59,6 +59,12 @@ class ArtefactConfig:
     residue_min_markers: int = 2
     fr_force_narrow_space: bool = False
 
+    def __post_init__(self) -> None:
+        self.detectors = tuple(self.detectors)
+        unknown = [d for d in self.detectors if d not in INLINE]
+        if unknown:
+            raise ValueError(f"unknown artefact detector(s) {unknown}; known: {sorted(INLINE)}")
+
 
 def _lang(rec: LineRecord, doc: Document) -> str:
     return (rec.lang or doc.lang or "en").split("-")[0]

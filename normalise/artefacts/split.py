@@ -138,7 +138,7 @@ def plan(texts: list[str], headings: list[bool] | None = None, lang: str = "en")
             where = is_line_echo(b, t.rstrip().rstrip(_OPENERS), nxt)
             nxt_continues = ends_open(t) or (nxt.lstrip()[:1] in tuple(_CONT_PUNCT)) or opens_lower(nxt)
             if where and (ends_open(t) or nxt_continues):
-                cur.steps.append(Step(i, "echo", t, {"echo_of": where, "removed": b.strip()}))
+                cur.steps.append(Step(i, "echo", t, {"detail": "echoed-line", "echo_of": where, "removed": b.strip()}))
                 i += 1
                 continue
         strong = ends_open(t) or (b.lstrip()[:1] in tuple(_CONT_PUNCT) and b.lstrip()[:3] != "...")
@@ -148,7 +148,7 @@ def plan(texts: list[str], headings: list[bool] | None = None, lang: str = "en")
         weak = opens_lower(b) and unfinished and not headings[cur.head] and (finished(b) or nxt_cont)
         if (strong or weak) and not (headings[i] and not ends_open(t)):
             cur_text = join(t, b, lang)
-            cur.steps.append(Step(i, "split", cur_text, {"signal": _signal(t, b)}))
+            cur.steps.append(Step(i, "split", cur_text, {"detail": _signal(t, b)}))
             i += 1
             continue
         if opens_lower(b) and not unfinished and finished(b) and not b.rstrip().endswith(("…", "...")):
@@ -156,7 +156,7 @@ def plan(texts: list[str], headings: list[bool] | None = None, lang: str = "en")
             # after a paragraph is a byline or a link ("par France Inter", "mehr…")
             if continues(first_word(b)) and t.rstrip().endswith("."):
                 cur_text = t.rstrip()[:-1] + " " + b.strip()
-                cur.steps.append(Step(i, "orphan", cur_text, {"fragment": b.strip(), "starter": first_word(b)}))
+                cur.steps.append(Step(i, "orphan", cur_text, {"detail": "orphan-line", "fragment": b.strip(), "starter": first_word(b)}))
                 i += 1
                 continue
             flags.append((i, "lowercase-after-stop"))

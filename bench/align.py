@@ -14,6 +14,10 @@ Sets:
   1-0 / 0-1 (a sentence dropped on one side, an unrelated sentence inserted), 2-1 / 1-2 (two
   consecutive sentences joined on one side) beads.
 
+* ``+chrome`` (not in ``overall``): every real pair again with three lines of web chrome
+  inserted at random places on each side (English lines from seeds/, French ones typical site
+  chrome typed by hand); never used for tuning.
+
 Metrics (strict: a predicted bead counts only when it equals a gold bead exactly):
 * ``beads``: every bead, including 1-0/0-1;
 * ``non-null``: only beads with sentences on both sides (what becomes a pair);
@@ -90,6 +94,43 @@ def synthetic(real: list[dict], n_docs: int = 12, size: int = 12, seed: int = 7)
                 fr.append(f)
             i += 1
         out.append({"doc": f"syn{k:02d}", "set": "synthetic", "en": en, "fr": fr, "beads": beads})
+    return out
+
+
+# Web chrome left in by scraping. English: lines of the project's seeds/ (scraped pages, kept
+# verbatim there); French: typical French site chrome, typed by hand (no French seed exists).
+CHROME_EN = ["Accessibility links", "Breaking News", "1. Skip to content", "2. Skip to main menu",
+             "3. Skip to more DW sites", "https://p.dw.com/p/4Al33", "May 3, 2022", "ConflictsMali"]
+CHROME_FR = ["Aller au contenu principal", "Partager", "Lire aussi", "Publicité",
+             "Abonnez-vous à notre infolettre", "Accueil > Actualités", "Temps de lecture : 2 min"]
+
+
+def with_chrome(docs: list[dict], per_side: int = 3, seed: int = 11) -> list[dict]:
+    """The same documents with ``per_side`` chrome lines inserted at random places on each side
+    (gold: each a 1-0 or 0-1 bead; the original beads shifted)."""
+    rng = random.Random(seed)
+    out = []
+    for d in docs:
+        beads = [(list(e), list(f)) for e, f in d["beads"]]
+        # Insert as new null beads between existing beads, then renumber both sides.
+        for side, pool in ((0, CHROME_EN), (1, CHROME_FR)):
+            for text in rng.sample(pool, per_side):
+                at = rng.randrange(len(beads) + 1)
+                beads.insert(at, ([text], []) if side == 0 else ([], [text]))
+        en: list[str] = []
+        fr: list[str] = []
+        new_beads = []
+        for e, f in beads:
+            ne = []
+            for x in e:
+                en.append(x if isinstance(x, str) else d["en"][x])
+                ne.append(len(en) - 1)
+            nf = []
+            for y in f:
+                fr.append(y if isinstance(y, str) else d["fr"][y])
+                nf.append(len(fr) - 1)
+            new_beads.append([ne, nf])
+        out.append({"doc": d["doc"] + "+chrome", "set": "chrome", "en": en, "fr": fr, "beads": new_beads})
     return out
 
 
@@ -188,7 +229,9 @@ def main() -> int:
     dev = [d for d in real if not d.get("held_out")]
     held = [d for d in real if d.get("held_out")]
     syn = synthetic(dev)  # from the dev documents only, so nothing of the held-out set leaks
-    sets = {"real-dev": dev, "real-held": held, "synthetic": syn, "overall": real + syn}
+    chrome = with_chrome(real)
+    sets = {"real-dev": dev, "real-held": held, "synthetic": syn, "overall": real + syn,
+            "+chrome": chrome}
     systems = {
         "align (no MT)": AlignConfig(),
         "length only (Gale-Church)": replace(AlignConfig(), length_weight=1.0),

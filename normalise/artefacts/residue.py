@@ -37,6 +37,7 @@ WORD_MIN_CHARS = 5
 
 @lru_cache(maxsize=None)
 def exclusive_lexicons() -> dict[str, frozenset[str]]:
+    """Function words found in one language's list only (the bench draws foreign spans with them)."""
     lex = {lg: function_words(lg) for lg in LANGS}
     return {lg: frozenset(lex[lg] - frozenset().union(*(lex[o] for o in LANGS if o != lg))) for lg in LANGS}
 
@@ -121,9 +122,8 @@ def detect(text: str, lang: str = "en", cfg=None, min_markers: int = MIN_MARKERS
         strong = bool(best) and counts[best] >= min_markers
         weak = bool(best) and counts[best] == min_markers - 1 and n_run >= 3
         if strong or weak:
-            # candidate spans: the whole run (unmarked words after the last marked one are the
-            # foreign phrase's content words), then the run cut after its last marked word; a
-            # weak run (one mark) must convince lingua more (``weak_confidence``)
+            # lingua must agree on the span; a weak run (one mark fewer) must convince it more
+            # (``weak_confidence``) and be three words long
             last = max(k for k in range(i, j) if marks(ws[k][0]) and lang not in marks(ws[k][0]))
             need = 0.0 if strong else weak_confidence
             hit = None

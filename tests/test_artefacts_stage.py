@@ -166,3 +166,13 @@ def test_evidence_is_json_and_has_details():
     json.dumps(doc.mt_evidence)
     assert doc.mt_evidence["details"]["split:open-bracket-or-quote"] == 1
     assert doc.mt_evidence["details"]["echo:echoed-line"] == 1
+
+
+@pytest.mark.parametrize("n_dropped,joined", [(0, True), (2, True), (3, False)])
+def test_no_join_across_much_dropped_text(n_dropped, joined):
+    lines = ["The army said it would"] + [f"Advert {k}" for k in range(n_dropped)] + ["leave the region soon."]
+    doc = Document.from_text("g", "\n".join(lines) + "\n", lang="en")
+    for r in doc.lines[1:-1]:
+        r.drop("boilerplate", "ad")
+    repair_document(doc)
+    assert (doc.lines[-1].reason == "mt:split") is joined

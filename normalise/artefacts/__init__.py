@@ -46,6 +46,9 @@ class ArtefactConfig:
     * ``repair``: apply safe repairs (True). False: flag everything, change nothing.
     * ``drop_chrome``: drop chrome lines with ``chrome:mt-literal`` / ``chrome:generic`` (True);
       False only flags them.
+    * ``max_dropped_between``: split pieces are joined across dropped lines (the empty lines
+      between fragments, a stripped link), but not across more than this many dropped lines with
+      text (2).
     * ``residue_min_markers``: foreign-language marks needed in a span before lingua is asked (2).
     * ``fr_force_narrow_space``: in French lines also turn an ordinary space before ``; : ! ?``
       into U+202F (False: only a *missing* space is an artefact; the full policy is applied to
@@ -54,6 +57,7 @@ class ArtefactConfig:
 
     detectors: tuple[str, ...] = ("echo", "orphan", "typography", "grammar", "residue")
     cross_line: bool = True
+    max_dropped_between: int = 2
     repair: bool = True
     drop_chrome: bool = True
     residue_min_markers: int = 2
@@ -136,8 +140,16 @@ def repair_document(doc: Document, cfg: ArtefactConfig | None = None) -> None:
     _chrome_pass(doc, cfg, vocabulary=False)
     # 2. split segments, echoed lines and orphan lines, across dropped lines
     if cfg.cross_line:
-        live = [r for r in doc.live_lines() if r.current.strip()]
-        plans, unsure = split.plan([r.current for r in live], [r.heading for r in live], (doc.lang or "en").split("-")[0])
+        live, barriers, dropped = [], [], 0
+        for r in doc.lines:
+            if r.alive and r.current.strip():
+                live.append(r)
+                barriers.append(dropped > cfg.max_dropped_between)
+                dropped = 0
+            elif r.action == "drop" and r.text.strip():
+                dropped += 1
+        plans, unsure = split.plan([r.current for r in live], [r.heading for r in live],
+                                   (doc.lang or "en").split("-")[0], barriers)
         for p in plans:
             head = live[p.head]
             before_all = head.current

@@ -112,13 +112,16 @@ def join(t: str, b: str, lang: str = "en") -> str:
     return t2 + " " + b2
 
 
-def plan(texts: list[str], headings: list[bool] | None = None, lang: str = "en") -> tuple[list[Plan], list[tuple[int, str]]]:
-    """Decide the joins over a list of live, non-empty line texts (in order).
+def plan(texts: list[str], headings: list[bool] | None = None, lang: str = "en",
+         barriers: list[bool] | None = None) -> tuple[list[Plan], list[tuple[int, str]]]:
+    """Decide the joins over a list of live, non-empty line texts (in order). ``barriers[i]``
+    True means line ``i`` is never joined to what precedes it (too much dropped text between).
 
     Returns the plans (a head and the lines folded into it) and a list of ``(index, detail)``
     for lines flagged as unsure orphans.
     """
     headings = headings or [False] * len(texts)
+    barriers = barriers or [False] * len(texts)
     plans: list[Plan] = []
     flags: list[tuple[int, str]] = []
     cur: Plan | None = None
@@ -127,7 +130,9 @@ def plan(texts: list[str], headings: list[bool] | None = None, lang: str = "en")
     n = len(texts)
     while i < n:
         b = texts[i]
-        if cur is None or i == 0:
+        if cur is None or i == 0 or barriers[i]:
+            if cur is not None and cur.steps:
+                plans.append(cur)
             cur, cur_text = Plan(head=i), b
             i += 1
             continue

@@ -419,8 +419,8 @@ def main(argv=None) -> int:
     if seeds:
         out = []
         for p in seeds:
-            rows = [["content" if l.strip() else "empty", l] for l in p.read_text(encoding="utf-8").split("\n")]
-            out.append(f"{p.stem[:3]} {run_page('en', rows).mt_score:.3f}")
+            seed_rows = [["content" if l.strip() else "empty", l] for l in p.read_text(encoding="utf-8").split("\n")]
+            out.append(f"{p.stem[:3]} {run_page('en', seed_rows).mt_score:.3f}")
         print("seed MT scores (002 and 004 are machine translated): " + ", ".join(out))
     if args.show_misses:
         for t in TYPES:

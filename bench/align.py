@@ -234,7 +234,8 @@ def main() -> int:
             "+chrome": chrome}
     systems = {
         "align (no MT)": AlignConfig(),
-        "length only (Gale-Church)": replace(AlignConfig(), length_weight=1.0),
+        # Baseline: the same DP scoring sentence length only (no lexical evidence anywhere).
+        "length only (Gale-Church)": replace(AlignConfig(), length_weight=1.0, orphan_penalty=0.0),
     }
     print(f"gold: {len(dev)} real dev document pairs ({sum(len(d['beads']) for d in dev)} beads), "
           f"{len(held)} real held-out ({sum(len(d['beads']) for d in held)} beads), "

@@ -401,8 +401,8 @@ def main(argv=None) -> int:
     if pages:
         changed, flagged, n_lines = defaultdict(int), defaultdict(int), 0
         page_scores = []
-        for name, lang, rows in pages:
-            doc = run_page(lang, rows)
+        for name, lang, page_rows in pages:
+            doc = run_page(lang, page_rows)
             n_lines += sum(1 for r in doc.lines if r.alive and r.current.strip())
             page_scores.append(doc.mt_score)
             for r in doc.lines:

@@ -83,3 +83,17 @@ def test_repeated_terms_paired_in_order(tb):
                                           ("mt:de->en+fr", {"en", "fr"})])
 def test_mt_sides(origin, sides):
     assert mt_sides(pair("a", "b", origin)) == sides
+
+
+@pytest.mark.parametrize("en,fr,flags", [
+    ("Mali ended the SOFA.", "Le Mali a dénoncé l'accord sur le statut des forces (Sofa).", []),
+    ("the Status of Force Agreements (Sofa)", "les accords de statut des forces (Status of Force Agreements, ou Sofa)", []),
+    ("ECOWAS met.", "La Communauté économique des États de l'Afrique de l'Ouest (Cédéao) s'est réunie.", []),
+    # two separate mentions are still two
+    ("Gao, then Gao.", "Gao, puis Gao, et Gao.", ["term:missing"]),
+    ("Sofa and later the Sofa.", "Le Sofa.", ["term:missing"]),
+])
+def test_expansion_and_acronym_are_one_mention(tb, en, fr, flags):
+    p = pair(en, fr)
+    verify_pair(p, tb)
+    assert p.flags == flags

@@ -17,6 +17,9 @@ A span is ``None`` when that side has no counterpart. Status and flags:
 * ``missing``: the counterpart is simply absent: flag ``term:missing``. Not repaired (inserting a
   term into a sentence is a translation decision, not a spelling fix).
 
+An expansion followed by its acronym in brackets ("Status of Force Agreements (Sofa)") is one
+mention, so "the SOFA" / "l'accord sur le statut des forces (Sofa)" is not a missing term.
+
 Not done yet: no span alignment by position or by word alignment (occurrences of the same term are
 paired in order); a counterpart expressed by a pronoun or paraphrase is reported missing.
 """
@@ -59,8 +62,28 @@ def _find_mistranslation(text: str, phrases: tuple[str, ...]) -> tuple[int, int]
     return None
 
 
+# Text between two occurrences of the same term that makes them one mention: an expansion and
+# its acronym, "Status of Force Agreements (Sofa)", "accords ... (Status of Force Agreements, ou
+# Sofa)", "ECOWAS, or CEDEAO". From the way news copy introduces acronyms.
+_SAME_MENTION = re.compile(r"\s*(?:[(,]\s*)?(?:(?:ou|or|soit|i\.e\.|called|dit|dite)\s+)?[\"«“‘']?\s*$",
+                           re.IGNORECASE)
+
+
+def mentions(text: str, lang: str, tb: Termbase) -> list:
+    """Term occurrences with an expansion and its acronym in brackets counted once (the first)."""
+    out = []
+    prev = None  # the previous occurrence, counted or not (A (B, or C) is one mention)
+    for o in find_terms(text, lang, tb):
+        gap = text[prev.end:o.start] if prev is not None else ""
+        same = prev is not None and prev.term_id == o.term_id and gap.strip() and _SAME_MENTION.fullmatch(gap)
+        prev = o
+        if not same:
+            out.append(o)
+    return out
+
+
 def _pairs(pair: Pair, tb: Termbase, cfg: VerifyConfig):
-    occ = {"en": find_terms(pair.en, "en", tb), "fr": find_terms(pair.fr, "fr", tb)}
+    occ = {"en": mentions(pair.en, "en", tb), "fr": mentions(pair.fr, "fr", tb)}
     if cfg.ignore_types:
         occ = {k: [o for o in v if tb[o.term_id].type not in cfg.ignore_types] for k, v in occ.items()}
     by_id: dict[str, dict[str, list]] = {}

@@ -427,7 +427,8 @@ def main(argv=None) -> int:
             for m in misses[t][: args.show_misses]:
                 print(" ", t, m)
     if args.json:
-        print(json.dumps({"seed": args.seed, "rows": rows, "negatives": len(negatives),
+        clean = [{k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()} for r in rows]  # NaN -> null
+        print(json.dumps({"seed": args.seed, "rows": clean, "negatives": len(negatives),
                           "negatives_changed": neg_changed, "negatives_flagged": neg_flagged}))
     return 0
 

@@ -238,6 +238,29 @@ def _explain(e: OSError, where: Path) -> OutputError:
     return OutputError(f"cannot write outputs under {where}: {e}")
 
 
+def ensure_writable(out_root: str | os.PathLike[str]) -> Path:
+    """Create ``out_root`` if needed and prove a file can be written and removed there, raising
+    :class:`OutputError` (with what to do) otherwise. Callers that write anything under the root
+    before :func:`write_run` (state stores, locks) should call it first, so a read-only or full
+    output directory is reported in the same words everywhere."""
+    root = Path(out_root)
+    probe = root / f".probe-{os.getpid()}"
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            os.write(fd, b"probe\n")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.unlink(probe)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            probe.unlink()
+        raise _explain(e, root) from e
+    return root
+
+
 def _fsync_dir(path: Path) -> None:
     """Make a rename inside ``path`` durable (best effort: some file systems refuse)."""
     try:

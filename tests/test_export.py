@@ -175,3 +175,16 @@ def test_lone_surrogates_do_not_crash_export(tmp_path):
     final = write_run(tmp_path / "out", small_run(docs=[d]))
     rec = json.loads((final / "audit" / "sur.jsonl").read_text(encoding="utf-8"))
     assert rec["line"] == 1 and "byte" in rec["text"]
+
+
+@pytest.mark.parametrize("err, message", [(errno.EROFS, "make it writable"), (errno.ENOSPC, "is full")])
+def test_ensure_writable_explains(tmp_path, monkeypatch, err, message):
+    assert export.ensure_writable(tmp_path / "fine") == tmp_path / "fine"
+    assert list((tmp_path / "fine").iterdir()) == []  # the probe is gone
+
+    def failing_open(path, *a, **kw):
+        raise OSError(err, os.strerror(err), str(path))
+
+    monkeypatch.setattr(export.os, "open", failing_open)
+    with pytest.raises(OutputError, match=message):
+        export.ensure_writable(tmp_path / "bad")

@@ -180,24 +180,43 @@ def stage_discover(docs: list[Document], tb) -> list[Any]:
     return discover_candidates([d for d in docs if d.ok], tb)
 
 
-def stage_align(run: Run) -> tuple[list[Pair], list[Rejected], list[dict[str, Any]]]:
+def alignment_translator(cfg: PipelineConfig, tb=None) -> Callable[[list[str]], list[str]] | None:
+    """French->English translation for MT-based sentence alignment (Bleualign style), or None
+    when translation is off or no fr-en model is available (alignment then uses length, anchors
+    and the lexicon only)."""
+    if cfg.translate == "off":
+        return None
+    from .translate import ModelUnavailable, TranslateConfig, load_translator
+
+    try:
+        tr = load_translator(cfg.section("translate", TranslateConfig), "fr", "en",
+                             termbase_version=getattr(tb, "version", ""))
+    except ModelUnavailable:
+        return None
+    return tr.translate
+
+
+def stage_align(run: Run, translate: Callable[[list[str]], list[str]] | None = None
+                ) -> tuple[list[Pair], list[Rejected], list[dict[str, Any]]]:
     """9. Source-aligned pairs: match English and French documents of the same story, then
-    align their sentences. Needs no MT model."""
-    from .align import align_documents, align_sentences
+    align their sentences. Needs no MT model; ``translate`` (French -> English) adds MT-based
+    similarity when one is available."""
+    from .align import AlignConfig, align_documents, align_sentences
 
     en = [d for d in run.docs if d.ok and d.lang == "en" and run.segments.get(d.doc_id)]
     fr = [d for d in run.docs if d.ok and d.lang == "fr" and run.segments.get(d.doc_id)]
     if not en or not fr:
         return [], [], []
+    acfg = run.config.section("align", AlignConfig)
     pairs: list[Pair] = []
     rejected: list[Rejected] = []
     matches: list[dict[str, Any]] = []
-    for m in align_documents(en, fr, run.segments):
+    for m in align_documents(en, fr, run.segments, translate=translate, cfg=acfg):
         e_segs, f_segs = run.segments[m.en_doc], run.segments[m.fr_doc]
         matches.append({"en_doc": m.en_doc, "fr_doc": m.fr_doc, "score": round(float(m.score), 4),
                         "evidence": getattr(m, "evidence", {})})
         n = 0
-        for bead in align_sentences(e_segs, f_segs):
+        for bead in align_sentences(e_segs, f_segs, translate=translate, cfg=acfg):
             es = [e_segs[i] for i in bead.en]
             fs = [f_segs[i] for i in bead.fr]
             if not es or not fs:
@@ -330,7 +349,7 @@ def run_stages(paths: list[str], cfg: PipelineConfig, run_id: str | None = None,
     timed("terms", lambda: stage_terms(docs, cfg, tb))
     run.segments = timed("segment", lambda: stage_segment(docs))
     run.candidates = timed("discover", lambda: stage_discover(docs, tb))
-    aligned, rej, run.doc_matches = timed("align", lambda: stage_align(run))
+    aligned, rej, run.doc_matches = timed("align", lambda: stage_align(run, _lazy_fr_en(run, cfg, tb)))
     run.rejected += rej
     skip = {m["en_doc"] for m in run.doc_matches} | {m["fr_doc"] for m in run.doc_matches}
     outputs: dict[tuple[str, str], dict[str, str]] = {}
@@ -348,6 +367,12 @@ def run_stages(paths: list[str], cfg: PipelineConfig, run_id: str | None = None,
     run.rejected += rej
     run.timings = timings
     return run
+
+
+def _lazy_fr_en(run: Run, cfg: PipelineConfig, tb):
+    """The fr->en translator only when the run has both English and French documents."""
+    langs = {d.lang for d in run.docs if d.ok}
+    return alignment_translator(cfg, tb) if {"en", "fr"} <= langs else None
 
 
 def note_translation(run: Run) -> None:

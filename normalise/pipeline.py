@@ -251,6 +251,9 @@ def translate_direction(segs: list[Segment], src: str, tgt: str, cfg: PipelineCo
                         progress: Progress | None = None) -> tuple[dict[str, str], list[Rejected], dict[str, Any]]:
     """8. Translate one direction with terms protected; returns seg_id -> output, rejects, status.
 
+    Problems found while restoring protected terms are added to the segment's ``flags`` (and so
+    to its pair's).
+
     A missing model is not an exception here: the status says ``unavailable`` with the model,
     the reason and the fix, so the caller can finish every other stage.
     """
@@ -272,6 +275,9 @@ def translate_direction(segs: list[Segment], src: str, tgt: str, cfg: PipelineCo
     rejected: list[Rejected] = []
     for seg, prot, out in zip(segs, protected, outs):
         text = normalise_punctuation(restore(out, prot, tgt, tb), tgt)
+        for f in getattr(prot, "flags", ()):  # e.g. term:placeholder-dropped: the pair carries it
+            if f not in seg.flags:
+                seg.flags.append(f)
         reasons = check_translation(seg.text, text, src, tgt)
         if reasons:
             rejected.append(Rejected(kind="segment", id=seg.seg_id, doc_id=seg.doc_id, reason=reasons[0], text=seg.text,

@@ -143,3 +143,27 @@ def test_translation_end_to_end_with_tiny_model(tiny_models, tmp_path):
     assert m["translation"]["en-fr"]["status"] == "ok"
     for d in run.docs:
         assert (run_dir / "documents" / f"{d.doc_id}.fr.txt").is_file()
+
+
+class _DroppingTranslator:
+    """Stands in for a model that loses the term placeholders (and garbles the rest)."""
+
+    model_id = "fake"
+    stats: dict = {}
+
+    def translate(self, texts, progress=None):
+        import re
+
+        return [" ".join(w[::-1] for w in re.sub(r"XTERM\d+X", "", t).split()) for t in texts]
+
+
+def test_term_problems_from_restore_reach_the_pairs(tmp_path, monkeypatch):
+    import normalise.translate as T
+
+    monkeypatch.setattr(T, "load_translator", lambda *a, **k: _DroppingTranslator())
+    run, run_dir = run_pipeline([str(SEEDS / "000_da88c3994183a637.txt")], str(tmp_path / "out"),
+                                PipelineConfig(translate="require"))
+    flagged = [p for p in run.pairs if "term:placeholder-dropped" in p.flags]
+    assert flagged, [p.flags for p in run.pairs]
+    wagner = [p for p in flagged if "Wagner" in p.en]
+    assert wagner and all("Wagner" in p.fr for p in wagner)  # restore put the dropped term back

@@ -588,6 +588,7 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
     # 3a. teaser blocks after a marker
     good_at = [_is_good_paragraph(ln, cfg) for ln in lines]
     first_good = next((i for i, g in enumerate(good_at) if g), n)
+    last_good_para = max((i for i, g in enumerate(good_at) if g), default=-1)
     i = 0
     while i < n:
         ln = lines[i]
@@ -653,7 +654,7 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
         count = repeated.get(ln.key, 0)
         # any short sentence ("Lest we forget.") counts as prose here: a quote that several
         # statements share is not site chrome
-        prose = ln.sentence or (ln.terminal and len(ln.words) >= 3 and ln.stop >= cfg.stopwords_low)
+        prose = ln.sentence or _short_sentence(ln, cfg)
         need = cfg.repeat_sentence_min_docs if prose else cfg.repeat_min_docs
         if count >= need:
             _drop(ln, "repeated-across-docs", docs=count)
@@ -673,10 +674,13 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
             undecided.pop()  # the title right after a menu stays
         has_rule = any(x.by_rule for x in run)
         listed = sum(1 for x in run if x.listed)
+        # without a rule hit in it, a list of short items is a menu only outside the article
+        # body (before its first or after its last paragraph): inside, it is the story's own list
+        outside = i < first_good or j > last_good_para
         if undecided and (
             (has_rule and len(run) >= cfg.menu_min_run and len(undecided) >= 2)
-            or (listed >= cfg.menu_min_run and listed == len(run))  # "- Ligue 1" "- J14" "- Résumé"
-            or len(run) >= cfg.menu_min_run_alone
+            or (outside and listed >= cfg.menu_min_run and listed == len(run))  # "- Ligue 1" "- J14"
+            or (outside and len(run) >= cfg.menu_min_run_alone)
         ):
             for x in undecided:
                 _drop(x, "nav:menu-run", run=len(run))
@@ -731,6 +735,14 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
             ln.rec.drop(STAGE, ln.reason, **ln.detail)
 
 
+def _short_sentence(ln: _Line, cfg: BoilerplateConfig) -> bool:
+    """"He denied the charges.": a few words of prose ending like a sentence."""
+    return ln.terminal and len(ln.words) >= 3 and ln.stop >= cfg.stopwords_low
+
+
+_END_FAMILIES = ("credit:", "footer:", "subscribe:", "share:", "app:", "comments:", "cookie:")
+
+
 def _context(lines: list[_Line], cfg: BoilerplateConfig) -> None:
     """jusText-style smoothing: short / near-good lines between chrome on both sides are chrome.
 
@@ -769,16 +781,19 @@ def _context(lines: list[_Line], cfg: BoilerplateConfig) -> None:
     last_good = max((i for i, ln in enumerate(lines) if ln.verdict == "good"), default=-1)
     for i in range(last_good + 1, n):
         ln = lines[i]
-        if ln.verdict in ("short", "neargood", "ctxbad") and ln.sentence and not ln.protected \
+        if ln.verdict in ("short", "neargood", "ctxbad") and (ln.sentence or _short_sentence(ln, cfg)) \
+                and not ln.protected \
                 and len(ln.text) < cfg.short_chars * 2:
-            prev_bad = i == 0 or lines[i - 1].verdict in ("bad", "ctxbad")
+            # only after an end-of-article marker (a credit, a footer, a prompt), not after a
+            # caption: "He denied the charges." between a photo and the share bar is the story's
+            prev_end = i > 0 and lines[i - 1].verdict == "bad" and lines[i - 1].reason.startswith(_END_FAMILIES)
             next_bad = i + 1 >= n or lines[i + 1].verdict in ("bad", "ctxbad")
-            if prev_bad and next_bad and last_good >= 0:
+            if prev_end and next_bad and last_good >= 0:
                 _drop(ln, "footer:block")
     for i, ln in enumerate(lines):
         if ln.verdict != "ctxbad":
             continue
-        if ln.protected or ln.guard or ln.sentence:
+        if ln.protected or ln.guard or ln.sentence or _short_sentence(ln, cfg):
             ln.verdict = "short"
             continue
         nxt = lines[i + 1] if i + 1 < n else None

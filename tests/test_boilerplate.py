@@ -452,3 +452,13 @@ def test_rerun_does_not_double_credits_or_change_decisions():
     classify_documents([doc])
     assert [(r.action, r.reason) for r in doc.lines] == first
     assert doc.metadata["credits"] == ["Image: Jane Doe/AFP", "(AFP)"]
+
+
+def test_short_list_inside_the_article_is_kept():
+    doc = run([P_EN[0], "The plan includes:", "- Higher wages", "- Shorter weeks", "- Free transport", P_EN[1], P_EN[2]])[0]
+    assert all(r.action == "keep" for r in doc.lines)
+
+
+def test_last_short_sentence_between_caption_and_share_bar_is_kept():
+    doc = run([P_EN[0], P_EN[1], "Workers at a factory in the north. Image: Jane Doe/AFP", "He denied the charges.", "Share"])[0]
+    assert doc.lines[3].action == "keep"

@@ -201,3 +201,17 @@ def test_quote_functions_are_idempotent():
     for f, s in ((quote_english, "“a” ‘b’"), (quote_french, 'x "a" y'), (quote_german, 'x "a" y')):
         once = f(s)
         assert f(once) == once
+
+
+@given(st.lists(st.text(max_size=80), max_size=20), st.sampled_from(["en", "fr", "de", "es", None]))
+@settings(max_examples=150, deadline=None)
+def test_repair_and_quotes_never_crash_and_keep_one_record_per_line(lines, lang):
+    doc = Document.from_text("d", "\n".join(lines))
+    before = [(r.line, r.text) for r in doc.lines]
+    repair_document(doc)
+    doc.lang = lang
+    apply_quote_policy(doc)
+    assert [(r.line, r.text) for r in doc.lines] == before
+    for r in doc.lines:
+        assert "\r" not in r.current and "\u00a0" not in r.current
+        assert r.current == r.current.strip()

@@ -199,6 +199,17 @@ def load_stopwords() -> dict[str, frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
+def load_reader_prompt_words() -> tuple[frozenset[str], frozenset[str]]:
+    """(site words, second-person words) of ``reader_prompt.tsv``, all languages together."""
+    site: set[str] = set()
+    you: set[str] = set()
+    for line in _data_lines(DATA_DIR / "reader_prompt.tsv"):
+        kind, _lang, words = line.split("\t", 2)
+        (site if kind.strip() == "site" else you).update(words.split())
+    return frozenset(site), frozenset(you)
+
+
+@lru_cache(maxsize=1)
 def load_agencies() -> tuple[str, ...]:
     return tuple(_data_lines(DATA_DIR / "agencies.txt"))
 
@@ -266,6 +277,7 @@ _BYLINE = re.compile(r"^(?:by|par|von|from|de|text:|texte\s?:|reporting by)\s+\S
 _BREADCRUMB_SEP = re.compile(r"\s[>›»|•·/]\s|\s?[>›]\s?")
 _INLINE_MENU_SEP = re.compile(r"\s+[|•·]\s*|\s*[|•·]\s+")
 _CRUMB_SEP = re.compile(r"\s*(?:->|>>|[>›])\s*|\s[»/]\s")
+_SITE_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)?")
 _SEPARATOR_CHARS = frozenset("|•·>›»/")
 _GLUED_CRUMB = re.compile(r"(?:[A-ZÀ-Ý][a-zà-ÿ]{2,}){2,}[A-ZÀ-Ý]?[a-zà-ÿ]*")
 
@@ -301,6 +313,7 @@ class _Line:
     menu_like: bool = False
     by_rule: bool = False  # dropped by a rule-table or structural rule
     dateline: bool = False  # looks like a dateline or byline
+    prompt: bool = False  # addresses the reader about the site's services
     listed: bool = False  # starts with a list marker ("- ", "• ", "1. ")
     detail: dict = field(default_factory=dict)
 
@@ -333,6 +346,10 @@ def _features(rec: LineRecord, cfg: BoilerplateConfig) -> _Line:
         and not ln.terminal and ":" not in text and not _is_dateline(text)
     )
     ln.dateline = _is_dateline(text)
+    if len(ln.words) >= 6:
+        site, you = load_reader_prompt_words()
+        low = {w.lower() for w in _SITE_WORD.findall(text)}
+        ln.prompt = len(low & site) >= 2 and not low.isdisjoint(you)
     ln.listed = bool(_BULLET.match(rec.current))
     return ln
 
@@ -586,7 +603,8 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
                 ln.verdict, ln.reason, ln.weak = "", "", False
 
     # 3a. teaser blocks after a marker
-    good_at = [_is_good_paragraph(ln, cfg) for ln in lines]
+    # a reader prompt reads like prose but does not anchor the article body
+    good_at = [_is_good_paragraph(ln, cfg) and not ln.prompt for ln in lines]
     first_good = next((i for i, g in enumerate(good_at) if g), n)
     last_good_para = max((i for i, g in enumerate(good_at) if g), default=-1)
     i = 0
@@ -646,6 +664,11 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
                 dist += len(lines[k].text)
                 if dist > cfg.heading_distance:
                     break
+
+    # reader prompts outside the article body (see reader_prompt.tsv)
+    for i, ln in enumerate(lines):
+        if ln.prompt and not ln.verdict and not ln.protected and (i < first_good or i > last_good_para):
+            _drop(ln, "prompt:reader")
 
     # 3c. repetition across documents of the run
     for ln in lines:

@@ -462,3 +462,23 @@ def test_short_list_inside_the_article_is_kept():
 def test_last_short_sentence_between_caption_and_share_bar_is_kept():
     doc = run([P_EN[0], P_EN[1], "Workers at a factory in the north. Image: Jane Doe/AFP", "He denied the charges.", "Share"])[0]
     assert doc.lines[3].action == "keep"
+
+
+READER_PROMPTS = [
+    "If you are currently a print subscriber but don't have an online account, select this option to register.",
+    "France Télévisions utilise votre adresse e-mail afin de vous envoyer la newsletter et vos notifications.",
+    "Besuchen Sie unsere Website mit Werbung und Werbetracking wie gewohnt, oder lesen Sie ohne Tracking.",
+]
+
+
+@pytest.mark.parametrize("line", READER_PROMPTS)
+def test_reader_prompt_outside_the_article_is_dropped(line):
+    doc = run([line, "Wages to rise in January", P_EN[0], P_EN[1]])[0]
+    assert doc.lines[0].action == "drop" and doc.lines[0].reason == "prompt:reader"
+
+
+def test_reader_address_inside_the_article_is_kept():
+    review = ("In the new version you can download the app, create an account and choose a newspaper "
+              "from a list or a map, which the developers say has tripled the number of users.")
+    doc = run(["App review: newspapers on a map", P_EN[0], review, P_EN[1]])[0]
+    assert doc.lines[2].action == "keep"

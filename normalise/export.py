@@ -45,8 +45,21 @@ def _clean_cell(text: str) -> str:
     return " ".join(text.replace("\t", " ").splitlines()).strip()
 
 
+#: characters that ``json.dumps(ensure_ascii=False)`` leaves raw but that ``str.splitlines()`` and
+#: many JSONL readers treat as line ends (NEL, LINE/PARAGRAPH SEPARATOR): escaped so one record
+#: stays one line for every reader (found by bench/fuzz.py).
+_LINE_BREAKERS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_LINE_BREAKERS_RE = re.compile("[\x85\u2028\u2029]")
+
+
+def _json_line(record: dict[str, Any]) -> str:
+    """One JSON record on one line, UTF-8 text kept readable, line-breaking characters escaped."""
+    text = json.dumps(record, ensure_ascii=False, sort_keys=False)
+    return _LINE_BREAKERS_RE.sub(lambda m: _LINE_BREAKERS[m.group()], text) + "\n"
+
+
 def _jsonl(records: Iterable[dict[str, Any]]) -> str:
-    return "".join(json.dumps(r, ensure_ascii=False, sort_keys=False) + "\n" for r in records)
+    return "".join(_json_line(r) for r in records)
 
 
 def write_bytes(path: Path, data: bytes) -> None:

@@ -55,3 +55,63 @@ def test_echo_negatives(text):
 ])
 def test_line_echo(cand, before, after, expected):
     assert echo.is_line_echo(cand, before, after) == expected
+
+
+# Human repetition that is rhetoric or a name, never an echo (issue 4 follow-up). The first rows
+# were collapsed before the chain rule ("coast to coast to coast" -> "coast to coast", a real
+# Canadian government phrase).
+RHETORIC = [
+    ("en", "Service is offered from coast to coast to coast."),
+    ("en", "Prices rose more and more and more."),
+    ("en", "They rebuilt it step by step by step."),
+    ("en", "We heard it day after day after day."),
+    ("en", "The hotel New York New York opened in 1997."),
+    ("en", "It was all blah blah from the minister."),
+    ("fr", "Ils avancent jour après jour après jour."),
+    ("fr", "Ils ont reconstruit la ville petit à petit à petit."),
+    ("de", "Die Lage besserte sich nach und nach und nach."),
+    ("de", "Sie gingen Schritt für Schritt für Schritt vor."),
+    # never candidates (no adjacent repeated n-gram, a listed double, a capitalised name, punctuation)
+    ("en", "They tried again and again."),
+    ("en", "More and more people left."),
+    ("fr", "Il y a de plus en plus de réfugiés."),
+    ("de", "Nach und nach kehrten sie zurück."),
+    ("en", "He waved bye bye."),
+    ("en", "It was very very cold."),
+    ("fr", "Entrez, s'il vous plaît."),
+    ("fr", "Nous nous sommes vus."),
+    ("en", "They drove to Walla Walla."),
+    ("de", "Er kurte in Baden-Baden."),
+    ("en", "He served time in Sing Sing."),
+    ("en", "She sang New York, New York."),
+]
+
+
+@pytest.mark.parametrize("lang,text", RHETORIC)
+def test_rhetorical_repetition_untouched(lang, text):
+    assert echo.detect(text, lang) == []
+    assert repair_line(text, lang)[0] == text
+
+
+# Negatives of the rule: an echo that merely contains a connective, or a chain that does not close
+# on its word, is still repaired.
+CHAIN_NOT = [
+    ("They sailed coast to coast to the sea.", "They sailed coast to the sea."),
+    ("It went to coast to coast quickly.", "It went to coast quickly."),
+    ("He spoke to the press to the press today.", "He spoke to the press today."),
+    ("They fought in the north and in the north and the east.", "They fought in the north and the east."),
+]
+
+
+@pytest.mark.parametrize("text,expected", CHAIN_NOT)
+def test_echo_with_connectives_still_repaired(text, expected):
+    assert apply_findings(text, echo.detect(text))[0] == expected
+
+
+def test_chain_rule_reads_its_table():
+    conn, phrases = echo.repetition_ok()
+    assert {"to", "and", "à", "und"} <= conn and ("new", "york") in phrases
+    assert "the" not in conn  # "the north the north the" is not a chain
+    assert echo.is_chain("coast to coast to coast".split(), 0, 2)
+    assert echo.is_chain("coast to coast to coast".split(), 1, 2)
+    assert not echo.is_chain("coast to coast to sea".split(), 0, 2)

@@ -6,6 +6,12 @@ those words to go. Grammatical doubles (``had had``, ``that that``, ``vous vous`
 German ``die die``) are listed in ``data/artefacts/doubles_ok.txt`` and never touched; a doubled
 word whose second copy is capitalised (``Bora Bora``, ``Walla Walla``) is taken for a name.
 
+Repetitions of human rhetoric are not echoes (``data/artefacts/repetition_ok.tsv``): a chain
+"X c X c X" of one word and connectives (``coast to coast to coast``, ``more and more and more``,
+``jour après jour après jour``, ``nach und nach und nach``) is left whole, and listed phrases whose
+doubling is a name (``New York New York``) too. Two-word binomials (``again and again``,
+``de plus en plus``) repeat no adjacent n-gram and are never candidates.
+
 Echoes of a whole line next to the line it repeats are handled across lines by :mod:`.split`.
 Echoes separated or ended by punctuation (``many, many``, ``Fakten, Fakten, Fakten``, ``Extra! Extra!``)
 are deliberately left alone (rhetoric, names, lists). Not done yet: echoes longer than ``max_ngram`` words are not looked for.
@@ -15,9 +21,43 @@ from __future__ import annotations
 
 import re
 
-from .base import TOKEN_RE, Finding, load_wordset
+from functools import lru_cache
+
+from .base import TOKEN_RE, Finding, load_table, load_wordset
 
 MAX_NGRAM = 8
+
+
+@lru_cache(maxsize=None)
+def repetition_ok() -> tuple[frozenset[str], frozenset[tuple[str, ...]]]:
+    """(chain connectives, legit doubled phrases) from ``data/artefacts/repetition_ok.tsv``."""
+    conn, phrases = set(), set()
+    for row in load_table("repetition_ok.tsv", 4):
+        kind, words = row[0].strip(), tuple(row[1].strip().lower().split())
+        if kind == "connective":
+            conn.update(words)
+        elif kind == "phrase":
+            phrases.add(words)
+        else:
+            raise ValueError(f"repetition_ok.tsv: unknown kind {kind!r}")
+    return frozenset(conn), frozenset(phrases)
+
+
+def is_chain(low: list[str], i: int, n: int) -> bool:
+    """Is the repeat of ``low[i:i+n]`` at ``i+n`` part of a rhetorical chain "X c X c X"? The
+    period must hold one word X and only connectives besides, and the periodic run around it
+    must start and end on X ("coast to coast to coast", not "coast to coast to")."""
+    conn, _ = repetition_ok()
+    period = low[i : i + n]
+    heads = [w for w in period if w not in conn]
+    if n < 2 or len(heads) != 1:
+        return False
+    s, e = i, i + 2 * n
+    while s > 0 and low[s - 1] == low[s - 1 + n]:
+        s -= 1
+    while e < len(low) and low[e] == low[e - n]:
+        e += 1
+    return low[s] == heads[0] and low[e - 1] == heads[0]
 
 
 def _tokens(text: str) -> list[tuple[str, int, int]]:
@@ -43,6 +83,8 @@ def detect(text: str, lang: str = "en", cfg=None, max_ngram: int = MAX_NGRAM) ->
             first = toks[i : i + n]
             if not all(_is_word(t[0]) for t in first):
                 continue  # "Fakten, Fakten," / "Extra! Extra!" / "options, index options": rhetoric or lists
+            if n > 1 and (is_chain(low, i, n) or tuple(low[i : i + n]) in repetition_ok()[1]):
+                continue  # "coast to coast to coast", "New York New York": rhetoric or a name
             if n == 1:
                 word = toks[i][0]
                 if not word[0].isalpha() or word.lower() in ok_doubles:

@@ -97,3 +97,45 @@ def test_expansion_and_acronym_are_one_mention(tb, en, fr, flags):
     p = pair(en, fr)
     verify_pair(p, tb)
     assert p.flags == flags
+
+
+# An ambiguous form disambiguated on one side is the term on the other side too, without cue words
+# of its own there (issue 5 follow-up: a French "Wagner" with no French cue was term:missing).
+DISAMBIGUATED_ONCE = [
+    # (en, fr, expected flags, expected (term_id, status, fr surface) rows)
+    ("Russian mercenaries of the Wagner group arrived in Mali.", "Wagner est arrivé.", [],
+     [("wagner", "ok", "Wagner")]),
+    ("The Russian Wagner fighters left.", "Les hommes de Wagner sont partis.", [],
+     [("wagner", "ok", "Wagner")]),
+    ("Wagner left.", "Les mercenaires russes de Wagner sont partis.", [],   # cues on the French side
+     [("wagner", "ok", "Wagner")]),
+    ("France denounced the Sofa.", "Le Sofa, tel qu'il se lit, est caduc.", [],  # "lit" is a furniture cue
+     [("sofa", "ok", "Sofa")]),
+    ("The Sofa, given the situation, is void.", "Le Mali a dénoncé le Sofa.", [],  # "sit..." is a cue
+     [("sofa", "ok", "Sofa")]),
+    # only as many cue-less counterparts as the other side has mentions: the composer stays out
+    ("The Russian Wagner fighters left.", "Les hommes de Wagner sont partis, puis on joua du Wagner.", [],
+     [("wagner", "ok", "Wagner")]),
+    # negatives: nothing disambiguated on either side, or no counterpart at all
+    ("They played Wagner at the opera.", "On joua du Wagner à l'opéra.", [], []),
+    ("They played Wagner.", "On joua du Wagner.", [], []),
+    ("The Russian Wagner fighters left.", "Les combattants sont partis.", ["term:missing"],
+     [("wagner", "missing", None)]),
+]
+
+
+@pytest.mark.parametrize("en,fr,flags,rows", DISAMBIGUATED_ONCE)
+def test_counterpart_needs_no_cues_of_its_own(tb, en, fr, flags, rows):
+    p = pair(en, fr)
+    verify_pair(p, tb)
+    assert sorted(p.flags) == sorted(flags)
+    assert [(t["term_id"], t["status"], t["fr_surface"]) for t in p.terms] == rows
+    for t in p.terms:
+        if t["fr_span"]:
+            assert p.fr[slice(*t["fr_span"])] == t["fr_surface"]
+
+
+def test_detection_alone_still_needs_cues(tb):
+    from normalise.terms import find_terms
+    assert find_terms("Wagner est arrivé.", "fr", tb) == []
+    assert [o.term_id for o in tb.matcher("fr").find("Wagner est arrivé.", frozenset({"wagner"}))] == ["wagner"]

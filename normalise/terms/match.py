@@ -184,11 +184,19 @@ class Matcher:
             return ctx.default == "accept"
         return True
 
-    def _other_reading(self, entry: Entry, v: Variant, folded: str, start: int, end: int):
-        """Another entry with the same ambiguous form whose context cues accept this match."""
-        for e2, v2, rx in self.shared.get(fold(v.form).lower(), ()):
-            if e2.id != entry.id and rx.fullmatch(folded, start, end) and self._context_ok(e2, folded, start, end):
+    def _other_reading(self, entry: Entry, v: Variant, folded: str, start: int, end: int,
+                       trusted: frozenset[str] = frozenset(), need_context: bool = True):
+        """Another entry with the same ambiguous form that reads this match: a ``trusted`` one
+        first, then (when ``need_context``) one whose context cues accept it."""
+        others = [(e2, v2) for e2, v2, rx in self.shared.get(fold(v.form).lower(), ())
+                  if e2.id != entry.id and rx.fullmatch(folded, start, end)]
+        for e2, v2 in others:
+            if e2.id in trusted:
                 return e2, v2
+        if need_context:
+            for e2, v2 in others:
+                if self._context_ok(e2, folded, start, end):
+                    return e2, v2
         return None
 
     @staticmethod
@@ -202,7 +210,10 @@ class Matcher:
         letters = [c for c in around if c.isalpha()]
         return len(letters) >= 10 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
-    def find(self, text: str) -> list[Occurrence]:
+    def find(self, text: str, trusted: frozenset[str] = frozenset()) -> list[Occurrence]:
+        """Occurrences in ``text``. ``trusted``: term ids already disambiguated elsewhere (the
+        other side of a pair): their ambiguous forms are taken without looking at context cues,
+        and preferred over another entry sharing the form."""
         if self.regex is None or not text:
             return []
         folded = fold(text)
@@ -210,8 +221,12 @@ class Matcher:
         for m in self.regex.finditer(folded):
             entry, v = self.groups[m.lastgroup]  # type: ignore[index]
             start, end = m.span()
-            if v.ambiguous and not self._context_ok(entry, folded, start, end):
-                alt = self._other_reading(entry, v, folded, start, end)
+            if v.ambiguous and trusted and entry.id not in trusted:
+                alt = self._other_reading(entry, v, folded, start, end, trusted, need_context=False)
+                if alt is not None:
+                    entry, v = alt
+            if v.ambiguous and entry.id not in trusted and not self._context_ok(entry, folded, start, end):
+                alt = self._other_reading(entry, v, folded, start, end, trusted)
                 if alt is None:
                     continue
                 entry, v = alt

@@ -17,6 +17,10 @@ A span is ``None`` when that side has no counterpart. Status and flags:
 * ``missing``: the counterpart is simply absent: flag ``term:missing``. Not repaired (inserting a
   term into a sentence is a translation decision, not a spelling fix).
 
+An ambiguous form is disambiguated once for the pair: when one side's context cues make "Wagner"
+the group (or "Sofa" the agreement), the other side's bare "Wagner" is accepted as its counterpart
+without cue words of its own (only as many such occurrences as the other side has mentions).
+
 An expansion followed by its acronym in brackets ("Status of Force Agreements (Sofa)") is one
 mention, so "the SOFA" / "l'accord sur le statut des forces (Sofa)" is not a missing term.
 
@@ -69,11 +73,13 @@ _SAME_MENTION = re.compile(r"\s*(?:[(,]\s*)?(?:(?:ou|or|soit|i\.e\.|called|dit|d
                            re.IGNORECASE)
 
 
-def mentions(text: str, lang: str, tb: Termbase) -> list:
-    """Term occurrences with an expansion and its acronym in brackets counted once (the first)."""
+def mentions(text: str, lang: str, tb: Termbase, trusted: frozenset[str] = frozenset()) -> list:
+    """Term occurrences with an expansion and its acronym in brackets counted once (the first).
+    ``trusted`` term ids need no context cues (see :func:`_pairs`)."""
     out = []
     prev = None  # the previous occurrence, counted or not (A (B, or C) is one mention)
-    for o in find_terms(text, lang, tb):
+    found = tb.matcher(lang).find(text, trusted) if trusted and lang in ("en", "fr") else find_terms(text, lang, tb)
+    for o in found:
         gap = text[prev.end:o.start] if prev is not None else ""
         same = prev is not None and prev.term_id == o.term_id and gap.strip() and _SAME_MENTION.fullmatch(gap)
         prev = o
@@ -84,6 +90,28 @@ def mentions(text: str, lang: str, tb: Termbase) -> list:
 
 def _pairs(pair: Pair, tb: Termbase, cfg: VerifyConfig):
     occ = {"en": mentions(pair.en, "en", tb), "fr": mentions(pair.fr, "fr", tb)}
+    # A pair is disambiguated as a whole: when one side's cues made an ambiguous form a term
+    # ("the Russian Wagner fighters"), the other side's bare "Wagner" is its counterpart even with
+    # no cue word of its own. Such cue-less occurrences are added only as far as the other side
+    # needs counterparts, in text order, so the composer named later in the sentence stays out.
+    first = {lang: list(lst) for lang, lst in occ.items()}
+    for lang, other in (("en", "fr"), ("fr", "en")):
+        need: dict[str, int] = {}
+        for o in first[other]:
+            need[o.term_id] = need.get(o.term_id, 0) + 1
+        for o in first[lang]:
+            need[o.term_id] = need.get(o.term_id, 0) - 1
+        need = {k: n for k, n in need.items() if n > 0}
+        if not need:
+            continue
+        have = {(o.start, o.end) for o in first[lang]}
+        added = []
+        for o in mentions(getattr(pair, lang), lang, tb, frozenset(need)):
+            if (o.start, o.end) not in have and need.get(o.term_id, 0) > 0:
+                need[o.term_id] -= 1
+                added.append(o)
+        if added:
+            occ[lang] = sorted(first[lang] + added, key=lambda o: o.start)
     if cfg.ignore_types:
         occ = {k: [o for o in v if tb[o.term_id].type not in cfg.ignore_types] for k, v in occ.items()}
     by_id: dict[str, dict[str, list]] = {}

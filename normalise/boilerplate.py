@@ -32,7 +32,8 @@ in this order for each document:
 4. **Statistics with context** in the spirit of jusText: each remaining line is classed by length,
    stopword density (the best of EN/FR/DE), terminal punctuation as good, near-good or short; a
    short or near-good line whose nearest non-short neighbours on both sides are chrome (document
-   edges count as chrome, second copies are transparent) is dropped as ``context:chrome-block``;
+   end counts as chrome, its start does not, second copies are transparent) is dropped as
+   ``context:chrome-block``;
    a short sentence wedged between chrome after the article's last paragraph is ``footer:block``;
    a short line between a rule hit and a credited caption inside the article is
    ``caption:alt-text``. Sentence-like lines (enough words, terminal punctuation, function words)
@@ -108,6 +109,9 @@ class BoilerplateConfig:
     heading_distance: a heading-like line with a full paragraph after it, within this many
         characters of undecided lines, is never dropped on context (jusText's
         max_heading_distance). Default 200.
+    top_edge_neutral: in the context step the start of a document does not count as chrome (jusText
+        counts both edges as chrome, which suits raw HTML; in extracted article text the first
+        lines are often the title). The end still counts. Default True.
     context: run the jusText-style context step. Default True.
     """
 
@@ -137,6 +141,7 @@ class BoilerplateConfig:
     caption_dup_max_chars: int = 300
     heading_max_words: int = 20
     heading_distance: int = 200
+    top_edge_neutral: bool = True
     context: bool = True
 
 
@@ -782,7 +787,7 @@ def _context(lines: list[_Line], cfg: BoilerplateConfig) -> None:
             if v not in skip:
                 return "bad" if v in ("bad", "ctxbad") else "good"
             j += step
-        return "bad"  # document edge
+        return "bad" if step > 0 or not cfg.top_edge_neutral else "edge"  # document edge
 
     new: dict[int, str] = {}
     for i, ln in enumerate(lines):

@@ -482,3 +482,15 @@ def test_reader_address_inside_the_article_is_kept():
               "from a list or a map, which the developers say has tripled the number of users.")
     doc = run(["App review: newspapers on a map", P_EN[0], review, P_EN[1]])[0]
     assert doc.lines[2].action == "keep"
+
+
+def test_title_at_the_top_followed_by_chrome_is_kept():
+    doc = run(["Hidden waiting lists worry patients", "Share", "Image: Jane Doe/AFP", "Read also: other story",
+               "Advertisement", "Comments", P_EN[0] + " " + P_EN[1] + " " + P_EN[2]])[0]
+    assert doc.lines[0].action == "keep"
+    assert BoilerplateConfig().top_edge_neutral
+
+
+def test_short_line_at_the_end_after_chrome_is_dropped():
+    doc = run([P_EN[0], P_EN[1], "Share", "Our network of sites"])[0]
+    assert doc.lines[3].action == "drop" and doc.lines[3].reason == "context:chrome-block"

@@ -117,7 +117,6 @@ NEGATIVE = [
     ("fr", "Il dort sur le sofa du salon.", "sofa"),
     ("fr", "Le compositeur Wagner et son opéra Parsifal.", "wagner"),
     ("fr", "une barkhane est une dune en croissant", "barkhane"),
-    ("fr", "MALI : LA JUNTE ROMPT LES ACCORDS, UE ET UA EN ALERTE", "eu"),
 ]
 
 
@@ -204,3 +203,43 @@ def test_identity_model_restores_same_language_text(tb, words, lang):
     # translating "into the same language" with a model that copies gives the canonicalised
     # text back, apart from sentence-initial capitals restore may add
     assert out.lower() == canonicalise_text(text, lang, tb)[0].lower() or p.flags
+
+
+# All-capital headlines (issue 5 follow-up): case no longer tells UN from French "un", so a short
+# acronym is kept when the line reads as the matcher's language (known neighbours, no marker of
+# the other language). Before, every such acronym in a shouting line was dropped, and a short
+# all-caps line ("UN SOLDAT") was not seen as shouting at all.
+HEADLINE_FOUND = [
+    ("en", "UN SAYS MALI MUST EXTEND PEACEKEEPING MANDATE", "un", "UN"),
+    ("en", "MALI: UN CHIEF WARNS OF JIHADIST THREAT", "un", "UN"),
+    ("en", "FRENCH TROOPS LEAVE MALI AS UN WARNS OF VACUUM", "un", "UN"),
+    ("en", "EU, AU BACK ECOWAS SANCTIONS ON MALI", "au", "AU"),
+    ("en", "EU, AU BACK ECOWAS SANCTIONS ON MALI", "eu", "EU"),
+    ("fr", "L'ONU APPELLE AU CALME AU MALI", "un", "ONU"),
+    # was a negative before this change: in a French headline UE and UA are the EU and the AU
+    ("fr", "MALI : LA JUNTE ROMPT LES ACCORDS, UE ET UA EN ALERTE", "eu", "UE"),
+]
+HEADLINE_NOT = [
+    ("en", "UN SOLDAT FRANÇAIS TUÉ PRÈS DE GAO", "un"),
+    ("en", "UN SOLDAT", "un"),
+    ("en", "AU MALI, LA JUNTE ROMPT LES ACCORDS", "au"),
+    ("en", "LE CHEF DE L'UN DES GROUPES ARMÉS", "un"),
+    ("en", "IL A EU PEUR", "eu"),
+    ("fr", "THE UN SAYS MALI MUST ACT", "un"),       # English line given to the French matcher
+    ("en", "UN GOLPE DE ESTADO EN MALÍ", "un"),      # Spanish: neighbours are no English words
+]
+
+
+@pytest.mark.parametrize("lang,text,term_id,surface", HEADLINE_FOUND)
+def test_headline_acronym_found(tb, lang, text, term_id, surface):
+    assert (term_id, surface) in found(text, lang, tb)
+
+
+@pytest.mark.parametrize("lang,text,term_id", HEADLINE_NOT)
+def test_headline_acronym_not_found(tb, lang, text, term_id):
+    assert term_id not in [t for t, _ in found(text, lang, tb)]
+
+
+def test_mixed_case_acronyms_unchanged(tb):
+    assert found("the UN said", "en", tb) == [("un", "UN")]
+    assert found("un soldat est mort", "fr", tb) == []

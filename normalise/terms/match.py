@@ -13,8 +13,12 @@ How matching works:
   ``UN Security Council`` wins over ``UN`` and ``Operation Barkhane`` over ``Barkhane``.
 * Ambiguous variants (``Sofa``, ``Wagner``, ``Barkhane``, ``Serval``...) are kept only when the
   entry's context cues say so (negative cue words near the match and no more positive ones ->
-  rejected; no cue at all -> the entry's ``default``). Short all-capital acronyms inside a
-  shouting headline are rejected.
+  rejected; no cue at all -> the entry's ``default``). A short all-capital acronym inside a
+  shouting headline is kept only when the line reads as the matcher's language (its neighbours
+  are known headline words, no word of the line marks the other language:
+  ``data/terms_headline.yaml``): "UN SAYS MALI ..." is the UN, French "UN SOLDAT ..." is not;
+  "L'ONU APPELLE ..." is the UN in French. A headline word missing from those lists loses the
+  acronym next to it.
 
 The regex engine is Python's ``re``: a hand-written matcher, because no well-kept library here does
 accent- and inflection-tolerant multi-word dictionary matching with offsets (sacremoses and pysbd
@@ -208,7 +212,48 @@ class Matcher:
         le = len(folded) if le == -1 else le
         around = folded[max(ls, start - 40):start] + folded[end:min(le, end + 40)]
         letters = [c for c in around if c.isalpha()]
-        return len(letters) >= 10 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+        # three letters are enough: "UN SOLDAT" on a line of its own is shouting French too
+        return len(letters) >= 3 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+    _WORD = re.compile(r"[A-Za-z]+")
+
+    def _headline_vocab(self) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        """(known words, foreign markers, termbase acronyms) for this language (built once)."""
+        if getattr(self, "_hl", None) is None:
+            data = headline_data()
+            known = {fold(w).lower() for w in data.get("known_words", {}).get(self.lang, ())}
+            acr = set()
+            for entry in self.tb.entries.values():
+                lf = entry.forms.get(self.lang)
+                for v in (lf.variants if lf else ()):
+                    for tok in self._WORD.findall(fold(v.form)):
+                        known.add(tok.lower())
+                        if _is_acronym_token(tok):
+                            acr.add(tok.upper())
+            markers = {fold(w).lower() for w in data.get("foreign_markers", {}).get(self.lang, ())}
+            self._hl = (frozenset(known), frozenset(markers), frozenset(acr))
+        return self._hl
+
+    def _headline_acronym_ok(self, folded: str, start: int, end: int) -> bool:
+        """A short acronym in an all-capitals line is kept when the line reads as this language:
+        the words next to it are known words of it (``data/terms_headline.yaml``, words of its
+        termbase forms, termbase acronyms) and no other word is a marker of the other language.
+        "UN SAYS MALI MUST ..." keeps UN; French "UN SOLDAT TUE PRES DE GAO" does not. A
+        language with no known-word list rejects all such acronyms."""
+        known, markers, acr = self._headline_vocab()
+        if not known:
+            return False
+        ls = folded.rfind("\n", 0, start) + 1
+        le = folded.find("\n", end)
+        le = len(folded) if le == -1 else le
+        words = [(m.start(), m.group(0)) for m in self._WORD.finditer(folded, ls, le)]
+        left = [w for p, w in words if p < start]
+        right = [w for p, w in words if p >= end]
+        for w in left + right:
+            if w.upper() not in acr and w.lower() in markers and w.lower() not in known:
+                return False
+        near = ([left[-1]] if left else []) + ([right[0]] if right else [])
+        return bool(near) and all(w.upper() in acr or w.lower() in known for w in near)
 
     def find(self, text: str, trusted: frozenset[str] = frozenset()) -> list[Occurrence]:
         """Occurrences in ``text``. ``trusted``: term ids already disambiguated elsewhere (the
@@ -230,7 +275,8 @@ class Matcher:
                 if alt is None:
                     continue
                 entry, v = alt
-            if (end - start) <= 3 and folded[start:end].isupper() and self._shouting(folded, start, end):
+            if (end - start) <= 3 and folded[start:end].isupper() and self._shouting(folded, start, end) \
+                    and not self._headline_acronym_ok(folded, start, end):
                 continue
             surface = text[start:end]
             plural = len(_TOKEN_SPLIT.sub(" ", m.group(0))) > len(_TOKEN_SPLIT.sub(" ", fold(v.form))) \
@@ -239,6 +285,23 @@ class Matcher:
                                   canonical=canonical_surface(surface, v, entry, self.lang, plural),
                                   lang=self.lang, form=v.form, plural=plural))
         return out
+
+
+@lru_cache(maxsize=None)
+def headline_data() -> dict[str, Any]:
+    """Word lists of ``normalise/data/terms_headline.yaml`` (see :meth:`Matcher._headline_acronym_ok`)."""
+    import yaml
+
+    from .termbase import DATA_PATH
+
+    path = DATA_PATH.parent / "terms_headline.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for key in ("known_words", "foreign_markers"):
+        for lang, words in (data.get(key) or {}).items():
+            bad = [w for w in words if not isinstance(w, str)]
+            if bad:  # "no", "on", "off" unquoted are booleans in YAML 1.1
+                raise ValueError(f"{path.name}: {key}.{lang} has non-string entries {bad!r}: quote them")
+    return data
 
 
 def canonical_surface(surface: str, v: Variant, entry: Entry, lang: str, plural: bool = False) -> str:

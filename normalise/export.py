@@ -37,7 +37,8 @@ class OutputError(RuntimeError):
 
 
 #: what a file-name component written by export may look like (doc ids, language codes)
-_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+#: (what ``make_doc_id`` produces: no separator, no leading dot, so never ``..`` or hidden)
+_SAFE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
 
 
 def _clean_cell(text: str) -> str:

@@ -105,9 +105,9 @@ def _check_file(path: Path, root: Path) -> str | None:
 def discover_inputs(paths: list[str]) -> tuple[list[InputRef], list[Rejected]]:
     """Expand ``paths`` (files, directories, globs) into unique inputs, sorted by path.
 
-    Hidden files (``.name``) inside directories are skipped silently as they are not inputs a
-    user named; everything else that cannot be used is returned as a :class:`Rejected` with the
-    reason. Duplicate doc ids (same file name in two folders) get a short hash suffix.
+    Hidden files and directories (``.name``) inside directories are not read: each top-most one is
+    refused once with ``input:hidden`` (editor swap files, ``.git``, a state store); everything
+    else that cannot be used is returned as a :class:`Rejected` with the reason. Duplicate doc ids (same file name in two folders) get a short hash suffix.
     """
     refs: list[InputRef] = []
     rejected: list[Rejected] = []
@@ -126,9 +126,17 @@ def discover_inputs(paths: list[str]) -> tuple[list[InputRef], list[Rejected]]:
                 else:
                     candidates.append((mp, mp.parent))
         elif p.is_dir() and not p.is_symlink():
+            hidden_seen: set[Path] = set()
             for f in sorted(p.rglob("*")):
                 rel = f.relative_to(p)
-                if any(part.startswith(".") for part in rel.parts):
+                hidden_at = next((i for i, part in enumerate(rel.parts) if part.startswith(".")), None)
+                if hidden_at is not None:
+                    # refused once, at the top-most hidden entry (a .git or .state directory is
+                    # one refusal, not one per file), so nothing is left out silently
+                    top = p.joinpath(*rel.parts[: hidden_at + 1])
+                    if top not in hidden_seen:
+                        hidden_seen.add(top)
+                        rejected.append(_refuse(str(top), "input:hidden"))
                     continue
                 if f.is_dir() and not f.is_symlink():
                     continue

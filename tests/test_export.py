@@ -86,6 +86,15 @@ def test_unsafe_doc_ids_are_refused_not_written_outside(tmp_path, bad_id):
     assert files_under(tmp_path) <= {"deep", "deep/out", "deep/out/.lock"}  # nothing else anywhere
 
 
+@pytest.mark.parametrize("name", ["-", "-rf", "_x", "a..b", "x" * 200])
+def test_every_make_doc_id_shape_is_writable(tmp_path, name):
+    """Ids make_doc_id can produce (a leading dash, inner dots) must not stop the run."""
+    d = Document.from_text(name, "text\n")
+    d.lang = "en"
+    final = write_run(tmp_path / "out", small_run(docs=[d]))
+    assert (final / "audit" / f"{name}.jsonl").is_file()
+
+
 @pytest.mark.parametrize("bad_lang", ["../x", "e/n"])
 def test_unsafe_language_code_refused(tmp_path, bad_lang):
     d = Document.from_text("ok", "text\n")

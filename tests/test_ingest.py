@@ -53,6 +53,7 @@ def test_discover_files_dirs_globs_and_refusals(tmp_path):
     assert reasons["fifo.txt"] == "input:not-a-regular-file"
     assert reasons["missing.txt"] == "input:not-found"
     assert reasons["nomatch*.txt"] == "input:no-match"
+    assert reasons[".hidden"] == "input:hidden"  # refused with a reason, never silently skipped
     assert len({r.doc_id for r in refs}) == len(refs)
 
 

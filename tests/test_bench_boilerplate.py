@@ -61,6 +61,23 @@ def test_held_out_split_is_from_unseen_sites_and_covers_each_language(pages):
     assert len(dev_pages) >= MIN_PAGES and len(dev) >= MIN_SITES
 
 
+def test_blind_split_test2_is_from_sites_in_neither_dev_nor_test(pages):
+    # test2 was labelled after `test` had been looked at: a site seen in either split would leak
+    seen = {p.site for p in pages if p.split in ("dev", "test")}
+    test2 = [p for p in pages if p.split == "test2"]
+    assert test2, "no test2 pages"
+    clash = sorted(seen & {p.site for p in test2})
+    assert not clash, f"test2 pages from sites already in dev/test: {clash}"
+    # one page per site, so no site dominates the blind figure
+    sites = [p.site for p in test2]
+    assert len(sites) == len(set(sites))
+
+
+def test_held_out_splits_are_every_split_but_dev():
+    assert bb.HELD_OUT == ("test", "test2")
+    assert set(bb.SPLITS) == {"dev", *bb.HELD_OUT}
+
+
 def test_pages_are_scored_and_mostly_carry_an_article(pages):
     for p in pages:
         assert any(g.label in bb.SCORED_LABELS for g in p.lines), f"{p.page_id}: nothing to score"
@@ -303,7 +320,7 @@ def test_main_with_a_fake_cleaner_prints_table_and_json(tmp_path, capsys, monkey
     assert (figs["all"]["tp"], figs["all"]["fn"]) == (tp, fn)
     assert len(figs["errors"]) == 3
     assert {e["split"] for e in figs["errors"]} == {"dev"}  # held-out errors stay hidden by default
-    assert set(figs["by_split"]) == {"dev", "test"}
+    assert set(figs["by_split"]) == set(bb.SPLITS)
     assert bb.main(["--json", str(out_json), "--errors", "500", "--test-errors", "--bootstrap", "0"]) == 0
     figs = json.loads(out_json.read_text(encoding="utf-8"))
     assert "test" in {e["split"] for e in figs["errors"]}
@@ -360,3 +377,59 @@ def test_bootstrap_interval_brackets_the_figure_and_is_deterministic():
 def test_stats_needs_no_cleaner(capsys):
     assert bb.main(["--stats"]) == 0
     assert "pages" in capsys.readouterr().out
+
+
+def _three_split_set(tmp_path):
+    d = tmp_path / "bp3"
+    (d / "pages").mkdir(parents=True)
+    rows = []
+    for i, split in enumerate(("dev", "test", "test2"), start=1):
+        (d / "pages" / f"en_0{i}.tsv").write_text(
+            f"content\tSentence of the {split} page that the fake cleaner drops.\n"
+            f"boilerplate\tShare this {split}\tshare\n", encoding="utf-8")
+        rows.append(f"| en_0{i}.tsv | en | site-{split} | - | - | - | {split} |")
+    (d / "PROVENANCE.md").write_text(
+        "| file | lang | site | address | title | retrieved | split |\n|---|---|---|---|---|---|---|\n"
+        + "\n".join(rows) + "\n", encoding="utf-8")
+    return d
+
+
+def _drop_all_cleaner():
+    def classify(docs):
+        for d in docs:
+            for r in d.lines:
+                r.drop("fake", "all")
+    return None, None, classify
+
+
+def test_held_out_errors_stay_hidden_unless_asked(tmp_path, capsys, monkeypatch):
+    d = _three_split_set(tmp_path)
+    monkeypatch.setattr(bb, "load_cleaner", _drop_all_cleaner)
+    out_json = tmp_path / "f.json"
+    assert bb.main(["--data", str(d), "--json", str(out_json), "--bootstrap", "0"]) == 0
+    out = capsys.readouterr().out
+    import json
+    figs = json.loads(out_json.read_text(encoding="utf-8"))
+    # figures for every split, errors (and the tables built from them) for dev only
+    assert set(figs["by_split"]) == {"dev", "test", "test2"}
+    assert figs["by_split"]["test2"]["fn"] == 1
+    assert {e["split"] for e in figs["errors"]} == {"dev"}
+    assert "test2 page" not in out and "test page" not in out and "dev page" in out
+    assert sum(r["dropped"] for r in figs["drop_reasons"].values()) == 2  # the two dev lines only
+    assert "split=test2" in out and "1 held-out test2" in out
+    assert bb.main(["--data", str(d), "--json", str(out_json), "--bootstrap", "0", "--test-errors"]) == 0
+    figs = json.loads(out_json.read_text(encoding="utf-8"))
+    assert {e["split"] for e in figs["errors"]} == {"dev", "test", "test2"}
+
+
+def test_split_option_runs_one_split(tmp_path, capsys, monkeypatch):
+    d = _three_split_set(tmp_path)
+    monkeypatch.setattr(bb, "load_cleaner", _drop_all_cleaner)
+    out_json = tmp_path / "f.json"
+    assert bb.main(["--data", str(d), "--split", "test2", "--json", str(out_json), "--bootstrap", "0"]) == 0
+    import json
+    figs = json.loads(out_json.read_text(encoding="utf-8"))
+    assert set(figs["by_split"]) == {"test2"} and figs["pages"] == 1
+    assert figs["errors"] == []  # a held-out split alone still lists no errors
+    with pytest.raises(SystemExit):
+        bb.main(["--data", str(d), "--split", "test3"])

@@ -10,11 +10,15 @@ incremental work; ``normalise.pipeline`` for the stages). What Prefect adds here
   from the documents' keys (sha256 of the bytes + config fingerprint + code version, see
   ``normalise.incremental.doc_key``), the task's source and its small inputs, never by hashing
   document contents or large lists, so a cache lookup costs microseconds; a key also changes
-  when the state blobs it refers to are gone, so a cached result never points at nothing;
+  when the state store is rebuilt, so a cached result never points at blobs that are gone;
 * per-run artifacts: the summary markdown (``normalise-report``: warnings first), a per-document
   table (``normalise-documents``), a progress bar while translating (``translation-progress``),
   a link to the outputs (``normalise-outputs``);
 * a Failed state that names its cause (``translate=require`` with a missing model names it).
+
+The default task runner runs one chunk at a time in a worker thread: the stages are pure Python,
+so threads would only contend for the GIL (and thrash the ``re`` module's pattern cache, which
+pysbd and the artefact rules lean on); ``--runner dask`` gives real parallelism with processes.
 
 Every run goes through the state store under ``<out>/.state`` (a full run refreshes it), so a
 10,000-document run holds only light per-document summaries in memory: each chunk's documents
@@ -44,6 +48,7 @@ from prefect.artifacts import (
 )
 from prefect.cache_policies import INPUTS, NO_CACHE, TASK_SOURCE, CacheKeyFnPolicy
 from prefect.futures import as_completed
+from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
 
@@ -58,18 +63,41 @@ FS_RETRIES = dict(retries=3, retry_delay_seconds=exponential_backoff(backoff_fac
 MODEL_RETRIES = dict(retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=5), retry_jitter_factor=0.5)
 
 
+class Box:
+    """An opaque wrapper for task arguments submitted to a task runner: neither Prefect (which
+    walks arguments looking for futures) nor Dask (which rebuilds dataclasses field by field, and
+    turned a list of work items into lists) looks inside, so a chunk of documents travels as one
+    pickled object."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __getstate__(self):
+        return self.value
+
+    def __setstate__(self, value):
+        self.value = value
+
+    def __repr__(self) -> str:
+        v = self.value
+        return f"Box({type(v).__name__}{f' x{len(v)}' if hasattr(v, '__len__') else ''})"
+
+
+def _unbox(x: Any) -> Any:
+    return x.value if isinstance(x, Box) else x
+
+
 def _blobs_key(items_or_docs: Any, out: str) -> str:
-    """Part of a cache key: which documents (by key), and whether their blobs still exist (a
-    result whose documents' state is gone is never reused: the key then gets a random salt)."""
-    h = hashlib.sha256(os.path.abspath(out).encode())
+    """Part of a cache key: which documents (by key) in which state store. The store's id
+    changes when ``<out>/.state`` is deleted and rebuilt, so a cached result never points at
+    blobs that are gone."""
     store = I.StateStore(out, index=False)
-    missing = False
-    for x in items_or_docs:
+    h = hashlib.sha256(f"{os.path.abspath(out)}|{store.store_id()}".encode())
+    for x in _unbox(items_or_docs):
         doc_id = x.ref.doc_id if isinstance(x, I.WorkItem) else x.doc_id
         h.update(f"{doc_id}={x.key};".encode())
-        missing = missing or not store.has_blob(doc_id, x.key)
-    if missing:
-        h.update(os.urandom(8))
     return h.hexdigest()
 
 
@@ -78,7 +106,7 @@ def _chunk_key(ctx, params: dict[str, Any]) -> str:
 
 
 def _translate_key(ctx, params: dict[str, Any]) -> str:
-    return _blobs_key(params["docs"], params["out"]) + ":" + str(getattr(params["tb"], "version", ""))
+    return _blobs_key(params["docs"], params["out"]) + ":" + str(getattr(_unbox(params["tb"]), "version", ""))
 
 
 #: per-chunk cleaning: task source + small inputs (config, out, code version) + document keys
@@ -106,10 +134,10 @@ def termbase_task(cfg: PipelineConfig):
 
 @task(name="clean-and-segment-documents", task_run_name="clean-and-segment-{label}", cache_policy=CHUNK_CACHE,
       persist_result=True, **FS_RETRIES)
-def clean_chunk_task(items: list, cfg: PipelineConfig, out: str, code: str, label: str) -> I.ChunkResult:
+def clean_chunk_task(items: Box, cfg: Box, out: str, code: str, label: str) -> I.ChunkResult:
     """Decode, repair encoding, remove boilerplate, identify language, repair MT artefacts,
     canonicalise terms and split sentences for one chunk; documents go to the state store."""
-    return I.process_chunk(items, cfg, out)
+    return I.process_chunk(_unbox(items), _unbox(cfg), out)
 
 
 @task(name="load-unchanged-documents", cache_policy=NO_CACHE, **FS_RETRIES)
@@ -125,7 +153,7 @@ def align_task(refs, refused, docs, counts, cfg, tb, plan, out):
 
 @task(name="translate-documents", task_run_name="translate-{label}", cache_policy=TRANSLATE_CACHE,
       persist_result=True, **MODEL_RETRIES)
-def translate_chunk_task(docs: list, cfg: PipelineConfig, tb, out: str, label: str,
+def translate_chunk_task(docs: Box, cfg: Box, tb: Box, out: str, label: str,
                          progress_id: Any = None) -> I.TranslationResult:
     """Translate one chunk's segments in every direction they need (the model is loaded once
     per worker process and reused by the next chunks)."""
@@ -139,8 +167,7 @@ def translate_chunk_task(docs: list, cfg: PipelineConfig, tb, out: str, label: s
                 state["last"] = pct
                 update_progress_artifact(progress_id, progress=pct)
 
-    res = translate_documents_logged(docs, cfg, tb, progress)
-    return res
+    return translate_documents_logged(_unbox(docs), _unbox(cfg), _unbox(tb), progress)
 
 
 def translate_documents_logged(docs, cfg, tb, progress):
@@ -194,7 +221,7 @@ def inbox_lock(out: str):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-@flow(name="normalise", log_prints=True)
+@flow(name="normalise", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=1))
 def normalise_flow(inputs: list[str], out: str = "outputs", translate: str = "auto",
                    config: dict[str, Any] | None = None, incremental: bool = False) -> str:
     """Clean, terms, segment, translate, align and export scraped news ``inputs`` into ``out``.
@@ -230,7 +257,7 @@ def _run(inputs: list[str], out: str, cfg: PipelineConfig, incremental: bool) ->
     tb = termbase_task(cfg)
     code = I.code_version()
     chunks = I.chunked(plan.todo, cfg.chunk_size)
-    futures = [clean_chunk_task.submit(quote(ch), cfg, out, code, label=f"{i + 1}-of-{len(chunks)}")
+    futures = [clean_chunk_task.submit(Box(ch), Box(cfg), out, code, label=f"{i + 1}-of-{len(chunks)}")
                for i, ch in enumerate(chunks)]
     new: dict[str, I.StoredDocument] = {}
     counts: dict[str, int] = {}
@@ -256,7 +283,7 @@ def _run(inputs: list[str], out: str, cfg: PipelineConfig, incremental: bool) ->
         art = create_progress_artifact(progress=0.0, key="translation-progress",
                                        description=f"Translating {total} segments of {len(todo)} documents "
                                                    f"in {len(tchunks)} chunk(s)")
-        tfuts = [translate_chunk_task.submit(quote(ch), cfg, tb, out, label=f"{i + 1}-of-{len(tchunks)}",
+        tfuts = [translate_chunk_task.submit(Box(ch), Box(cfg), Box(tb), out, label=f"{i + 1}-of-{len(tchunks)}",
                                              progress_id=art if len(tchunks) == 1 else None)
                  for i, ch in enumerate(tchunks)]
         seg_of = {f.task_run_id: sum(d.n_segments for d in ch) for f, ch in zip(tfuts, tchunks)}

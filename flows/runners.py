@@ -1,8 +1,8 @@
 """Task runners an operator can pick with ``normalise run --runner``.
 
-* ``thread`` (default): Prefect's thread pool in the flow's process. Chunks of documents run
-  concurrently on the machine's cores as far as the GIL lets them (the stages are pure Python,
-  so this mostly overlaps I/O).
+* ``thread`` (default): one worker thread in the flow's process, chunks one after another. The
+  stages are pure Python: more threads only contend for the GIL (measured slower); ``--workers``
+  raises it anyway (useful when translation runs on a GPU while the next chunk is cleaned).
 * ``dask``: prefect-dask's ``DaskTaskRunner``. Without an address it starts a local cluster
   (one worker process per core, one thread each, so chunks really run in parallel and each
   worker loads a translation model once and keeps it for the chunks it gets); with
@@ -28,7 +28,7 @@ def make_task_runner(kind: str = "thread", dask_address: str | None = None, work
     if kind == "thread":
         from prefect.task_runners import ThreadPoolTaskRunner
 
-        return ThreadPoolTaskRunner(max_workers=workers) if workers else ThreadPoolTaskRunner()
+        return ThreadPoolTaskRunner(max_workers=workers or 1)
     if kind != "dask":
         raise ValueError(f"unknown runner {kind!r}: use one of {', '.join(RUNNERS)}")
     try:

@@ -135,7 +135,10 @@ def wait_healthy(api_url: str, timeout: float = 120.0, proc: subprocess.Popen | 
 def start_server(port: int = DEFAULT_PORT, home: str | None = None, log: Any = None) -> tuple[subprocess.Popen, str]:
     """Start ``prefect server start --host 127.0.0.1 --port PORT`` (its own process group) and
     return it with its API URL once healthy."""
-    env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "true"}
+    url = f"http://127.0.0.1:{port}/api"
+    # the UI (a JS app) calls the API at PREFECT_UI_API_URL, which otherwise assumes port 4200
+    env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "true",
+           "PREFECT_UI_API_URL": url}
     if home:
         env["PREFECT_HOME"] = home
     env.pop("PREFECT_API_URL", None)
@@ -144,7 +147,6 @@ def start_server(port: int = DEFAULT_PORT, home: str | None = None, log: Any = N
            "--port", str(port)]
     proc = subprocess.Popen(cmd, env=env, stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT,
                             start_new_session=True)
-    url = f"http://127.0.0.1:{port}/api"
     try:
         wait_healthy(url, proc=proc)
     except Exception:

@@ -304,6 +304,23 @@ class StateStore:
 
     # blobs ----------------------------------------------------------------------------------
 
+    def store_id(self) -> str:
+        """A random id created with the store (``.state/store-id``): caches that refer to this
+        store's blobs include it, so they are invalid once the store is deleted and rebuilt."""
+        p = self.root / "store-id"
+        try:
+            return p.read_text().strip()
+        except FileNotFoundError:
+            tmp = p.with_name(f".store-id.{os.getpid()}.{uuid.uuid4().hex[:8]}")
+            tmp.write_text(uuid.uuid4().hex)
+            try:
+                os.link(tmp, p)  # first writer wins; everyone then reads the same id
+            except FileExistsError:
+                pass
+            finally:
+                tmp.unlink()
+            return p.read_text().strip()
+
     def blob_path(self, doc_id: str, key: str) -> Path:
         return self.root / "docs" / doc_id / f"{key}.json.gz"
 

@@ -111,3 +111,62 @@ def test_help_is_clear(argv, capsys):
     if argv[0] == "run":
         for opt in ("--out", "--no-translate", "--translate", "--model-dir", "--config"):
             assert opt in out
+
+
+def _task_states(flow_run_id) -> dict[str, str]:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    with get_client(sync_client=True) as client:
+        trs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
+    return {tr.name: tr.state.name for tr in trs}
+
+
+def test_flow_incremental_and_cached(harness, tmp_path):
+    """A full rerun reuses cached chunk results (keys from document keys); an incremental rerun
+    with nothing new writes nothing; an edited document is reprocessed alone."""
+    from flows.pipeline import normalise_flow
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for p in sorted(SEEDS.iterdir())[:3]:
+        (inbox / p.name).write_bytes(p.read_bytes())
+    out = tmp_path / "out"
+    kw = dict(inputs=[str(inbox)], out=str(out), translate="off", config={"chunk_size": 2})
+    s1 = normalise_flow(**kw, return_state=True)
+    s2 = normalise_flow(**kw, return_state=True)
+    assert s1.is_completed() and s2.is_completed()
+    first = _task_states(s1.state_details.flow_run_id)
+    second = _task_states(s2.state_details.flow_run_id)
+    chunk_tasks = sorted(n for n in second if n.startswith("clean-and-segment-"))
+    assert chunk_tasks == ["clean-and-segment-1-of-2", "clean-and-segment-2-of-2"]
+    assert all(first[n] == "Completed" for n in chunk_tasks)
+    assert all(second[n] == "Cached" for n in chunk_tasks), second
+    runs_before = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    s3 = normalise_flow(**kw, incremental=True, return_state=True)
+    assert s3.is_completed() and Path(s3.result()) == (out / "latest").resolve()
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == runs_before
+    md = [a for a in _artifacts(s3.state_details.flow_run_id) if a.key == "normalise-report"][0].data
+    assert "nothing new" in md.lower()
+    edited = sorted(inbox.iterdir())[1]
+    edited.write_text(edited.read_text(encoding="utf-8") + "Breaking: a new paragraph about Kidal.\n",
+                      encoding="utf-8")
+    s4 = normalise_flow(**kw, incremental=True, return_state=True)
+    assert s4.is_completed()
+    fourth = _task_states(s4.state_details.flow_run_id)
+    assert sorted(n for n in fourth if n.startswith("clean-and-segment-")) == ["clean-and-segment-1-of-1"]
+    assert fourth["clean-and-segment-1-of-1"] == "Completed"
+    m = json.loads((Path(s4.result()) / "manifest.json").read_text())
+    assert m["counts"]["documents"] == 3
+    audit = (Path(s4.result()) / "audit" / f"{edited.stem}.jsonl").read_text().splitlines()
+    assert "Kidal" in json.loads(audit[-1])["text"]
+
+
+def test_cli_run_has_operations_options(capsys):
+    from flows.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    out = capsys.readouterr().out
+    for opt in ("--incremental", "--runner", "--dask-address", "--workers"):
+        assert opt in out

@@ -243,3 +243,14 @@ def test_headline_acronym_not_found(tb, lang, text, term_id):
 def test_mixed_case_acronyms_unchanged(tb):
     assert found("the UN said", "en", tb) == [("un", "UN")]
     assert found("un soldat est mort", "fr", tb) == []
+
+
+@pytest.mark.parametrize("lang,text,expected", [
+    ("en", "MALI ENDS SOFA WITH FRANCE", True),                 # positive cues (mali, france)
+    ("en", "JUNTA DENOUNCES SOFA", True),                       # no cue: the entry's default (accept)
+    ("en", "NEW SOFA BED FOR THE LIVING ROOM", False),          # furniture cues, now read in capitals
+    ("fr", "UN SOFA EN VELOURS POUR LE SALON", False),
+    ("en", "Bamako ended the SOFA with France.", True),         # mixed case: the exact form, no cue check
+])
+def test_acronym_form_in_capitals_checks_cues(tb, lang, text, expected):
+    assert ("sofa" in [t for t, _ in found(text, lang, tb)]) == expected

@@ -18,7 +18,8 @@ How matching works:
   are known headline words, no word of the line marks the other language:
   ``data/terms_headline.yaml``): "UN SAYS MALI ..." is the UN, French "UN SOLDAT ..." is not;
   "L'ONU APPELLE ..." is the UN in French. A headline word missing from those lists loses the
-  acronym next to it.
+  acronym next to it. In such a line an acronym form of an entry with context cues ("SOFA") is
+  checked against the cues like an ambiguous form ("SOFA BED" is furniture).
 
 The regex engine is Python's ``re``: a hand-written matcher, because no well-kept library here does
 accent- and inflection-tolerant multi-word dictionary matching with offsets (sacremoses and pysbd
@@ -270,7 +271,15 @@ class Matcher:
                 alt = self._other_reading(entry, v, folded, start, end, trusted, need_context=False)
                 if alt is not None:
                     entry, v = alt
-            if v.ambiguous and entry.id not in trusted and not self._context_ok(entry, folded, start, end):
+            # In a line of capitals an exact-case acronym form is no longer told apart by its case
+            # ("SOFA" the agreement vs "SOFA BED"): an entry with context cues is checked as if
+            # the form were ambiguous.
+            shouted_form = (not v.ambiguous and entry.context is not None and folded[start:end].isupper()
+                            and self._shouting(folded, start, end))
+            if (v.ambiguous or shouted_form) and entry.id not in trusted \
+                    and not self._context_ok(entry, folded, start, end):
+                if shouted_form:
+                    continue
                 alt = self._other_reading(entry, v, folded, start, end, trusted)
                 if alt is None:
                     continue

@@ -18,6 +18,10 @@ Measures:
 * negatives: occurrences of the forbidden term ids (target: zero).
 * protection: share of protected terms whose target-language form comes out of a garbling
   "model" (every other word scrambled), over the labelled set in both directions.
+* all-capitals copy: every excerpt upper-cased, as a wire headline is: the share of labelled
+  short acronyms (UN, EU, AU, ONU, UE, UA) still found, short acronyms found that are not
+  labelled, and short acronyms the *other* language's matcher finds in it (French "UN SOLDAT"
+  read as the UN). Not a target of issue 5; added with the headline rule of the follow-up.
 * speed: the one-regex-per-language matcher against a baseline that runs one regex per variant
   (same rules), as a ratio measured in this run.
 
@@ -181,6 +185,43 @@ def speed(items: list[dict], tb, reps: int) -> tuple[float, float, int]:
     return fast, slow, chars
 
 
+def _short_acronym(surface: str) -> bool:
+    return surface.isupper() and len(surface) <= 3 and surface.isalpha()
+
+
+def shouted(items: list[dict], tb) -> dict:
+    """The labelled excerpts written in capitals (``text.upper()``), as wire headlines are: how
+    many labelled short acronyms (UN, EU, AU, ONU, UE, UA) are still found, how many short
+    acronyms are found that are not labelled, and -- running each language's matcher on the
+    other language's capitalised excerpts -- how many are found in text of the wrong language
+    (French "UN", "AU", "EU" read as English acronyms)."""
+    out = {"gold": 0, "found": 0, "fp": 0, "cross_fp": 0, "cross_texts": 0, "errors": []}
+    for item in items:
+        up = item["text"].upper()
+        if len(up) != len(item["text"]):
+            continue  # a letter whose capital is longer (rare): offsets would not line up
+        gold = [g for g in gold_spans(item) if _short_acronym(g["surface"])]
+        pred = [o for o in find_terms(up, item["lang"], tb) if _short_acronym(o.surface)]
+        out["gold"] += len(gold)
+        spans = {(g["term_id"], g["start"], g["end"]) for g in gold}
+        for o in pred:
+            if (o.term_id, o.start, o.end) in spans:
+                out["found"] += 1
+            else:
+                out["fp"] += 1
+                out["errors"].append(f"SHOUT FP {item['id']}: {o.term_id} {o.surface!r}")
+        for g in gold:
+            if not any((o.term_id, o.start, o.end) == (g["term_id"], g["start"], g["end"]) for o in pred):
+                out["errors"].append(f"SHOUT FN {item['id']}: {g['term_id']} {g['surface']!r}")
+        other = "fr" if item["lang"] == "en" else "en"
+        out["cross_texts"] += 1
+        for o in find_terms(up, other, tb):
+            if _short_acronym(o.surface):
+                out["cross_fp"] += 1
+                out["errors"].append(f"SHOUT CROSS {item['id']} read as {other}: {o.term_id} {o.surface!r}")
+    return out
+
+
 def run_set(name: str, items: list[dict], tb, args) -> dict:
     """Evaluate one labelled set, print its table, return its figures."""
     s = evaluate(items, tb)
@@ -211,11 +252,16 @@ def run_set(name: str, items: list[dict], tb, args) -> dict:
         ("canonicalisation precision", can_p, f"{s['c_ok']}/{s['c_pred']}", f">= {TARGET_P}", mark(can_p, TARGET_P)),
         ("canonicalisation recall", can_r, f"{s['c_ok']}/{s['c_gold']}", f">= {TARGET_R}", mark(can_r, TARGET_R)),
         ("protection (garbling model)", ratio(kept, total), f"{kept}/{total}", "", ""),
-        ("  excerpts with restore flags", float(flagged), f"{flagged}/{len(items)}", "", ""),
+        ("  excerpts with restore flags", ratio(flagged, len(items)), f"{flagged}/{len(items)}", "", ""),
     ]
     for label, v, counts, target, verdict in rows:
         print(f"{label:<34}{v:>10.4f}  {counts:<14}{target:<10}{verdict}")
-    errs = s["errors"]
+    sh = shouted(items, tb)
+    print(f"{'all-capitals copy: short acronyms':<34}{ratio(sh['found'], sh['gold']):>10.4f}  "
+          f"{str(sh['found']) + '/' + str(sh['gold']):<14}"
+          f"(not labelled {sh['fp']}; found by the other language's matcher in "
+          f"{sh['cross_texts']} capitalised excerpts: {sh['cross_fp']})")
+    errs = s["errors"] + sh["errors"]
     if errs:
         print(f"{len(errs)} errors" + ("" if args.verbose or len(errs) <= 15 else " (first 15; --verbose for all)") + ":")
         for e in errs if args.verbose else errs[:15]:
@@ -224,7 +270,8 @@ def run_set(name: str, items: list[dict], tb, args) -> dict:
             "detection": {"precision": det_p, "recall": det_r, **{k: s[k] for k in ("tp", "fp", "fn", "exact")}},
             "canonicalisation": {"precision": can_p, "recall": can_r, "predicted": s["c_pred"], "correct": s["c_ok"],
                                  "gold": s["c_gold"]},
-            "protection": {"kept": kept, "total": total, "flagged": flagged}, "errors": errs}
+            "protection": {"kept": kept, "total": total, "flagged": flagged},
+            "shouted": {k: v for k, v in sh.items() if k != "errors"}, "errors": errs}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -252,13 +299,20 @@ def main(argv: list[str] | None = None) -> int:
     print(f"negatives: {n_fp} false positives in {len(negs)} excerpts: {verdict}")
     for note in n_notes:
         print("  " + note)
+    up_negs = [{**i, "text": i["text"].upper()} for i in negs]
+    swapped = [{**i, "lang": "fr" if i["lang"] == "en" else "en"} for i in up_negs]
+    u_fp, u_notes, _ = negatives(up_negs + swapped, tb)
+    print(f"negatives in capitals (each read by both matchers): {u_fp} false positives in {len(up_negs + swapped)} readings")
+    for note in u_notes:
+        print("  " + note)
     if n_other:
         print(f"(negatives also contain {n_other} occurrences of other, non-forbidden terms)")
     all_items = [i for name in names for i in yaml.safe_load((DATA / sets[name]).read_text(encoding="utf-8"))["items"]]
     fast, slow, chars = speed(all_items, tb, args.reps)
     print(f"speed: one compiled regex per language {chars / fast / 1e6:.2f} Mchar/s; "
           f"{slow / fast:.2f}x faster than one regex per variant (same rules, same run)")
-    report["negatives"] = {"false_positives": n_fp, "items": len(negs), "errors": n_notes}
+    report["negatives"] = {"false_positives": n_fp, "items": len(negs), "errors": n_notes,
+                           "capitals_false_positives": u_fp}
     report["speed"] = {"fast_s": fast, "baseline_s": slow, "chars": chars, "ratio": slow / fast}
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")

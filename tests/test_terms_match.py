@@ -254,3 +254,19 @@ def test_mixed_case_acronyms_unchanged(tb):
 ])
 def test_acronym_form_in_capitals_checks_cues(tb, lang, text, expected):
     assert ("sofa" in [t for t, _ in found(text, lang, tb)]) == expected
+
+
+# Whole-word cues (`word$` in the termbase): a short furniture or animal cue no longer fires
+# inside an unrelated word ("situation", "litige", "category"), and still fires on the word.
+@pytest.mark.parametrize("lang,text,term_id,expected", [
+    ("en", "The Sofa was denounced given the security situation.", "sofa", True),
+    ("fr", "Le Sofa est caduc, selon le litige.", "sofa", True),
+    ("en", "The Serval operation was a catastrophe for the jihadists in every category.", "serval", True),
+    ("en", "Barkhane troops left through the window of the base.", "barkhane", True),
+    ("en", "Sit on the Sofa.", "sofa", False),
+    ("en", "The Sofa sits next to the bed.", "sofa", False),
+    ("fr", "Le Sofa du salon se transforme en lit.", "sofa", False),
+    ("en", "The Serval is a wild cat; cats of that kind hunt at night.", "serval", False),
+])
+def test_whole_word_cues(tb, lang, text, term_id, expected):
+    assert (term_id in [t for t, _ in found(text, lang, tb)]) == expected

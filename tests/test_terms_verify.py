@@ -111,7 +111,7 @@ DISAMBIGUATED_ONCE = [
      [("wagner", "ok", "Wagner")]),
     ("France denounced the Sofa.", "Le Sofa, tel qu'il se lit, est caduc.", [],  # "lit" is a furniture cue
      [("sofa", "ok", "Sofa")]),
-    ("The Sofa, given the situation, is void.", "Le Mali a dénoncé le Sofa.", [],  # "sit..." is a cue
+    ("The Sofa, the minister said, lets troops sit there.", "Le Mali a dénoncé le Sofa.", [],  # "sit" is a cue
      [("sofa", "ok", "Sofa")]),
     # only as many cue-less counterparts as the other side has mentions: the composer stays out
     ("The Russian Wagner fighters left.", "Les hommes de Wagner sont partis, puis on joua du Wagner.", [],

@@ -26,8 +26,8 @@ accent- and inflection-tolerant multi-word dictionary matching with offsets (sac
 tokenise; they do not look up terms).
 
 Not done yet: no morphological analysis beyond plural endings (no French feminine/elision
-variants other than those listed as forms); cues are word prefixes in a character window, not a
-classifier.
+variants other than those listed as forms); cues are word prefixes (or whole words, written
+``word$``) in a character window, not a classifier.
 """
 
 from __future__ import annotations
@@ -115,7 +115,9 @@ def _cue_regex(cues: tuple[str, ...]) -> re.Pattern[str] | None:
     cues = tuple(c for c in cues if c.strip())
     if not cues:
         return None
-    alts = "|".join(re.escape(fold(c).lower()) for c in sorted(cues, key=len, reverse=True))
+    # a cue is a word prefix ("denounc"); one ending in "$" is a whole word, plural allowed
+    alts = "|".join(re.escape(fold(c[:-1]).lower()) + r"(?:s|es)?(?!\w)" if c.endswith("$")
+                    else re.escape(fold(c).lower()) for c in sorted(cues, key=len, reverse=True))
     return re.compile(rf"(?<!\w)(?:{alts})")
 
 

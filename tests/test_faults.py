@@ -296,3 +296,66 @@ def test_cli_exits_non_zero_with_clear_message(tmp_path, kind, out_name, message
         # normalise.export.ensure_writable(out) first (tested in test_export.py).
         pytest.xfail("flows/ touches <out>/.state before export: bare OSError, no fix in the message")
     assert "OutputError" in proc.stderr and "--out" in proc.stderr, proc.stderr[-3000:]
+
+
+class _NoNetwork:
+    """socket.connect / getaddrinfo replaced by functions that record the attempt and fail."""
+
+    def __init__(self, monkeypatch):
+        import socket
+
+        self.attempts: list[str] = []
+
+        def connect(sock, address, *a, **kw):
+            self.attempts.append(f"connect {address!r}")
+            raise OSError(101, "Network is unreachable (blocked by the test)")
+
+        def getaddrinfo(host, *a, **kw):
+            self.attempts.append(f"getaddrinfo {host!r}")
+            raise socket.gaierror(-3, "name resolution blocked by the test")
+
+        monkeypatch.setattr(socket.socket, "connect", connect)
+        monkeypatch.setattr(socket.socket, "connect_ex", connect)
+        monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+def _network_run(tmp_path, monkeypatch):
+    from normalise.config import PipelineConfig
+    from normalise.pipeline import run_pipeline
+
+    net = _NoNetwork(monkeypatch)
+    cfg = PipelineConfig(translate="auto").with_stage("translate", models_dir=str(tmp_path / "no-models"),
+                                                      cache_dir=str(tmp_path / "hf-cache"))
+    run, run_dir = run_pipeline([str(SEEDS)], str(tmp_path / "out"), cfg)
+    assert (run_dir / "manifest.json").is_file() and check_latest(tmp_path / "out") == run_dir.name
+    m = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert m["counts"]["documents_ok"] == 5
+    assert m["translation"]["en-fr"]["status"] == "unavailable"
+    return net.attempts, m
+
+
+def test_offline_run_makes_no_network_access(tmp_path, monkeypatch):
+    """With HF_HUB_OFFLINE (as in CI and on these machines) a run with translate=auto never
+    touches the network: every stage completes, translation says how to provide the model."""
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    attempts, _ = _network_run(tmp_path, monkeypatch)
+    assert attempts == []
+
+
+def test_online_config_only_probes_the_hub_for_the_model(tmp_path, monkeypatch):
+    """Without offline mode, translate=auto may fetch a missing model (the one network use a run
+    makes); with the network down it fails fast and the run completes. Every attempt is to the
+    hub endpoint, nothing else."""
+    from urllib.parse import urlparse
+
+    from huggingface_hub import constants
+
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.delenv("TRANSFORMERS_OFFLINE", raising=False)
+    attempts, m = _network_run(tmp_path, monkeypatch)
+    allowed = {urlparse(constants.ENDPOINT).hostname}
+    for var in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        if os.environ.get(var):
+            allowed.add(urlparse(os.environ[var]).hostname)
+    assert all(any(h and h in a for h in allowed) for a in attempts), (attempts, allowed)
+    assert m["translation"]["en-fr"]["reason"]

@@ -111,3 +111,109 @@ def test_unreadable_file_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr("normalise.ingest.os.access", lambda path, mode: False)  # root reads everything
     refs, refused = discover_inputs([str(p)])
     assert not refs and refused[0].reason.startswith("input:unreadable")
+
+
+# --- input safety beyond discovery: config and termbase files are data, never code ----------
+
+PYTHON_TAG_YAML = "translate: !!python/object/apply:os.system ['touch {marker}']\n"
+
+
+def test_config_yaml_never_runs_code(tmp_path):
+    from normalise.config import ConfigError, PipelineConfig
+
+    marker = tmp_path / "pwned"
+    cfg = tmp_path / "evil.yaml"
+    cfg.write_text(PYTHON_TAG_YAML.format(marker=marker))
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        PipelineConfig.from_yaml(cfg)
+    assert not marker.exists()
+
+
+def test_termbase_yaml_never_runs_code(tmp_path):
+    from normalise.terms import load_termbase
+
+    marker = tmp_path / "pwned"
+    tb = tmp_path / "evil_terms.yaml"
+    tb.write_text(f"entries:\n  - id: x\n    en: !!python/object/apply:os.system ['touch {marker}']\n")
+    with pytest.raises(Exception) as info:
+        load_termbase([tb])
+    assert "python/object" in str(info.value) or "constructor" in str(info.value).lower()
+    assert not marker.exists()
+
+
+def test_termbase_tbx_does_not_expand_external_entities(tmp_path):
+    """XXE: a TBX termbase must not pull a local file (or a URL) into the terms."""
+    from normalise.terms import load_termbase
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOPSECRETVALUE")
+    tbx = tmp_path / "evil.tbx"
+    tbx.write_text(f"""<?xml version="1.0"?>
+<!DOCTYPE martif [<!ENTITY xxe SYSTEM "file://{secret}">]>
+<martif type="TBX-Basic" xml:lang="en"><text><body>
+<termEntry id="t1"><descrip type="subjectField">org</descrip>
+<langSet xml:lang="en"><tig><term>Alpha &xxe;</term></tig></langSet>
+<langSet xml:lang="fr"><tig><term>Alpha</term></tig></langSet>
+</termEntry></body></text></martif>
+""")
+    try:
+        tb = load_termbase([tbx])
+    except Exception as e:  # refusing the file is fine too, as long as nothing leaked
+        assert "TOPSECRETVALUE" not in str(e)
+        return
+    blob = repr(vars(tb))
+    assert "Alpha" in blob  # the entry was read (so the check below is not vacuous)
+    assert "TOPSECRETVALUE" not in blob
+
+
+def test_hidden_directories_refused_once(tmp_path):
+    inbox = tmp_path / "inbox"
+    (inbox / ".git" / "objects").mkdir(parents=True)
+    for i in range(5):
+        (inbox / ".git" / "objects" / f"o{i}").write_text("x")
+    (inbox / "doc.txt").write_text("hello\n")
+    refs, refused = discover_inputs([str(inbox)])
+    assert [r.doc_id for r in refs] == ["doc"]
+    assert [(os.path.basename(r.id), r.reason) for r in refused] == [(".git", "input:hidden")]
+
+
+@pytest.mark.parametrize("name", [b"x" * 250 + b".txt", b"\xff\xfe.txt", b"new\nline.txt", b"a..b.txt", b"-"])
+def test_doc_ids_from_hostile_names_are_safe_and_short(tmp_path, name):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    with open(os.path.join(os.fsencode(inbox), name), "wb") as fh:
+        fh.write(b"text\n")
+    refs, refused = discover_inputs([str(inbox)])
+    assert not refused and len(refs) == 1
+    doc_id = refs[0].doc_id
+    assert len(doc_id) <= 120 and "/" not in doc_id and not doc_id.startswith(".") and doc_id not in ("", "..")
+    doc = load_document(refs[0])
+    assert doc.status == "ok" and doc.lines[0].text == "text"
+
+
+def test_file_swapped_for_fifo_after_discovery_does_not_hang(tmp_path):
+    p = tmp_path / "doc.txt"
+    p.write_text("hello\n")
+    refs, _ = discover_inputs([str(p)])
+    p.unlink()
+    os.mkfifo(p)  # swapped between discovery and loading: open would block without O_NONBLOCK
+    doc = load_document(refs[0])
+    assert doc.status == "error" and "not a regular file" in doc.error
+
+
+@pytest.mark.parametrize("data, limit, error", [
+    (b"word " * 30_000, {"max_line_chars": 100_000}, "line-too-long: line 1"),
+    (b"a\n" * 50, {"max_lines": 10}, "too-many-lines"),
+])
+def test_pathological_shapes_are_quarantined_with_every_line_audited(tmp_path, data, limit, error):
+    from normalise.ingest import IngestConfig
+
+    p = tmp_path / "doc.txt"
+    p.write_bytes(data)
+    refs, _ = discover_inputs([str(p)])
+    doc = load_document(refs[0], IngestConfig(**limit))
+    assert doc.status == "quarantined" and doc.error.startswith(error)
+    assert len(doc.lines) == len(split_lines(doc.text)) > 0
+    assert all(r.action == "drop" and r.reason.startswith("quarantined:") for r in doc.lines)
+    ok = load_document(refs[0], IngestConfig(max_line_chars=10**7, max_lines=10**7))
+    assert ok.status == "ok"  # the negative case: within the limits it is processed

@@ -73,6 +73,19 @@ def test_blind_split_test2_is_from_sites_in_neither_dev_nor_test(pages):
     assert len(sites) == len(set(sites))
 
 
+def test_blind_split_test2_size_and_chrome(pages):
+    # issue 3 (held-out set): at least 36 pages, 12 per language, each page with some chrome
+    test2 = [p for p in pages if p.split == "test2"]
+    assert len(test2) >= 36
+    for lang in ("en", "fr", "de"):
+        ps = [p for p in test2 if p.lang == lang]
+        assert len(ps) >= 12, lang
+        assert sum(g.label == "boilerplate" for p in ps for g in p.lines) >= 30, lang
+        assert sum(g.label == "content" for p in ps for g in p.lines) >= 40, lang
+    for p in test2:
+        assert any(g.label == "boilerplate" for g in p.lines), f"{p.page_id}: no chrome"
+
+
 def test_held_out_splits_are_every_split_but_dev():
     assert bb.HELD_OUT == ("test", "test2")
     assert set(bb.SPLITS) == {"dev", *bb.HELD_OUT}

@@ -76,6 +76,8 @@ STRUCTURE_NOT = [
     "Comments on the 2022 budget",   # a year
     "Be the first to react to the decision of the junta in Bamako",  # too long, content words
     "Sorry for the delay",           # content word
+    "How I see it",                  # an opinion column's title (boilerplate dev set), not a label
+    "What you need to know about our site",  # wh-word + subject: a title
 ]
 
 

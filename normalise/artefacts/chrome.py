@@ -45,11 +45,12 @@ _NEUTRAL_NUMBER = re.compile(r"\(\d+\)\s*$|[€$£]\s?\d+(?:[.,]\d+)?|\d+(?:[.,]
 @lru_cache(maxsize=None)
 def structure_words() -> dict[str, frozenset[str]]:
     """Word sets of the structure test: ``core`` (web_vocab_en.txt plus the ``verb``/``noun`` rows
-    of web_structure_en.tsv), ``filler`` and ``lead``."""
-    roles: dict[str, set[str]] = {"core": set(load_wordset("web_vocab_en.txt")), "filler": set(), "lead": set()}
+    of web_structure_en.tsv), ``filler``, ``lead``, ``wh`` and ``subject``."""
+    roles: dict[str, set[str]] = {"core": set(load_wordset("web_vocab_en.txt")), "filler": set(), "lead": set(),
+                                  "wh": set(), "subject": set()}
     for row in load_table("web_structure_en.tsv", 3):
         word, role = row[0].strip().lower(), row[1].strip()
-        if role not in ("verb", "noun", "filler", "lead"):
+        if role not in ("verb", "noun", "filler", "lead", "wh", "subject"):
             raise ValueError(f"web_structure_en.tsv: unknown role {role!r} for {word!r}")
         roles["core" if role in ("verb", "noun") else role].add(word)
     return {k: frozenset(v) for k, v in roles.items()}
@@ -66,7 +67,8 @@ def structure_chrome(line: str) -> str | None:
     ...", "Please ...", "Be the first to ..."): "You have to be connected to comment".
     Returns ``"noun-phrase"`` / ``"action"`` or ``None``.
 
-    A line ending in ``.`` or ``!`` is a sentence (a caption, a quote), never chrome here; digits
+    A line opening on a wh-word and a subject pronoun ("How I see it", "What we know") is a
+    content title, not a label. A line ending in ``.`` or ``!`` is a sentence (a caption, a quote), never chrome here; digits
     only as a count in brackets or a price. English only; the lists are hand-written, so a label
     made of interface words they lack is missed (see bench/artefacts.py, held-out batches), and a
     short title made only of interface words ("Copy of the report") is taken for chrome."""
@@ -83,6 +85,8 @@ def structure_chrome(line: str) -> str | None:
         return None  # a content word
     if not any(w in core for w in ws):
         return None
+    if len(ws) > 1 and ws[0] in sets["wh"] and ws[1] in sets["subject"]:
+        return None  # "How I see it", "What we know": a title of content, not a label
     if len(ws) <= VOCAB_MAX_WORDS:
         return "noun-phrase"
     if len(ws) <= ACTION_MAX_WORDS and (ws[0] in core or ws[0] in sets["lead"]):

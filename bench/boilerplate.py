@@ -19,8 +19,9 @@ What it does, for every page:
 Pages are in three splits (PROVENANCE.md): ``dev`` pages may be used to tune the classifier;
 ``test`` pages come from sites not in ``dev``, and ``test2`` (a fresh blind split) from sites in
 neither; both held-out splits are for reporting only, so the error list and the
-per-reason/per-detail tables cover dev pages unless ``--test-errors`` is given. The figures are
-printed per split (``split=dev``, ``split=test``, ``split=test2``); ``--split test2`` runs one.
+per-reason/per-detail tables and the per-site rows cover dev pages unless ``--test-errors`` is
+given. The figures are printed per split (``split=dev``, ``split=test``, ``split=test2``) and per
+language inside each split; ``--split test2`` runs one split.
 
 It reports precision / recall / F1 of KEEPING content lines and the precision (and recall) of
 DROPPING boilerplate, micro-averaged over all lines, per language and per site, next to the
@@ -293,6 +294,7 @@ def score_lines(results: Iterable[LineResult]) -> dict[str, Any]:
     by_lang: dict[str, Confusion] = {}
     by_site: dict[str, Confusion] = {}
     by_split: dict[str, Confusion] = {}
+    by_split_lang: dict[str, Confusion] = {}
     for r in results:
         if r.gold not in SCORED_LABELS:
             continue
@@ -300,12 +302,21 @@ def score_lines(results: Iterable[LineResult]) -> dict[str, Any]:
         by_lang.setdefault(r.lang, Confusion()).add(r.gold, r.kept)
         by_site.setdefault(r.site, Confusion()).add(r.gold, r.kept)
         by_split.setdefault(r.split, Confusion()).add(r.gold, r.kept)
+        by_split_lang.setdefault(f"{r.split}/{r.lang}", Confusion()).add(r.gold, r.kept)
     return {
         "all": total.figures(),
         "by_lang": {k: v.figures() for k, v in sorted(by_lang.items())},
-        "by_split": {k: v.figures() for k, v in sorted(by_split.items())},
+        "by_split": {k: v.figures() for k, v in sorted(by_split.items(), key=lambda kv: _split_key(kv[0]))},
+        "by_split_lang": {k: v.figures() for k, v in sorted(by_split_lang.items(),
+                                                               key=lambda kv: _split_key(kv[0]))},
         "by_site": {k: v.figures() for k, v in sorted(by_site.items())},
     }
+
+
+def _split_key(key: str) -> tuple[int, str]:
+    """Order ``dev``, ``test``, ``test2`` (then anything else), keeping ``split/lang`` keys grouped."""
+    split, _, rest = key.partition("/")
+    return (SPLITS.index(split) if split in SPLITS else len(SPLITS), rest)
 
 
 def reason_table(results: Iterable[LineResult]) -> dict[str, dict[str, Any]]:
@@ -555,10 +566,13 @@ def render(figs: dict[str, Any], errors: list[LineResult], pages: list[Page],
         out.append(_row(f"lang={lang}", f))
     for split, f in figs.get("by_split", {}).items():
         out.append(_row(f"split={split}", f))
+        for key, fl in figs.get("by_split_lang", {}).items():
+            if key.startswith(split + "/"):
+                out.append(_row(f"  split={split} lang={key.split('/', 1)[1]}", fl))
     for name, f in (baselines or {}).items():
         out.append(_row(f"(baseline) {name}"[:28], f))
     out.append("")
-    out.append("per site")
+    out.append("per site (dev sites only unless --test-errors: a held-out site's row would point at its errors)")
     out.append(HEADER)
     for site, f in figs["by_site"].items():
         out.append(_row(site[:28], f))
@@ -648,6 +662,9 @@ def main(argv: list[str] | None = None) -> int:
     # held-out splits (HELD_OUT) are for reporting only: their lines never reach the error list or
     # the per-reason/per-detail tables unless asked for
     shown = results if args.test_errors else [r for r in results if r.split not in HELD_OUT]
+    if not args.test_errors:
+        # per-site rows of held-out pages are error counts by site: hidden with the errors
+        figs["by_site"] = score_lines(shown)["by_site"]
     errors = worst_errors(shown, args.errors)
     reasons = reason_table(shown)
     details = detail_table(shown)

@@ -429,10 +429,15 @@ def test_held_out_errors_stay_hidden_unless_asked(tmp_path, capsys, monkeypatch)
     assert {e["split"] for e in figs["errors"]} == {"dev"}
     assert "test2 page" not in out and "test page" not in out and "dev page" in out
     assert sum(r["dropped"] for r in figs["drop_reasons"].values()) == 2  # the two dev lines only
-    assert "split=test2" in out and "1 held-out test2" in out
+    assert "split=test2" in out and "1 held-out test2" in out and "split=test2 lang=en" in out
+    # per-site rows of held-out sites are error counts too: hidden by default
+    assert set(figs["by_site"]) == {"site-dev"}
+    assert "site-test2" not in out and "site-test " not in out
+    assert figs["by_split_lang"]["test2/en"]["fn"] == 1
     assert bb.main(["--data", str(d), "--json", str(out_json), "--bootstrap", "0", "--test-errors"]) == 0
     figs = json.loads(out_json.read_text(encoding="utf-8"))
     assert {e["split"] for e in figs["errors"]} == {"dev", "test", "test2"}
+    assert set(figs["by_site"]) == {"site-dev", "site-test", "site-test2"}
 
 
 def test_split_option_runs_one_split(tmp_path, capsys, monkeypatch):

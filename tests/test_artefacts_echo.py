@@ -63,6 +63,9 @@ def test_line_echo(cand, before, after, expected):
 RHETORIC = [
     ("en", "Service is offered from coast to coast to coast."),
     ("en", "Prices rose more and more and more."),
+    # a binomial with its own coordination (a council statement on the boilerplate dev set)
+    ("en", "When money is very tight and more and more people have access to the internet."),
+    ("de", "Er hat es immer und immer und immer wieder gesagt."),
     ("en", "They rebuilt it step by step by step."),
     ("en", "We heard it day after day after day."),
     ("en", "The hotel New York New York opened in 1997."),
@@ -96,8 +99,8 @@ def test_rhetorical_repetition_untouched(lang, text):
 # Negatives of the rule: an echo that merely contains a connective, or a chain that does not close
 # on its word, is still repaired.
 CHAIN_NOT = [
-    ("They sailed coast to coast to the sea.", "They sailed coast to the sea."),
-    ("It went to coast to coast quickly.", "It went to coast quickly."),
+    ("He flew to Gao to Gao on Monday.", "He flew to Gao on Monday."),  # "Gao to Gao" is no listed idiom
+    ("Troops moved north to north to the border.", "Troops moved north to the border."),
     ("He spoke to the press to the press today.", "He spoke to the press today."),
     ("They fought in the north and in the north and the east.", "They fought in the north and the east."),
 ]
@@ -109,9 +112,10 @@ def test_echo_with_connectives_still_repaired(text, expected):
 
 
 def test_chain_rule_reads_its_table():
-    conn, phrases = echo.repetition_ok()
-    assert {"to", "and", "à", "und"} <= conn and ("new", "york") in phrases
+    conn, phrases, binomials = echo.repetition_ok()
+    assert {"to", "and", "à", "und"} <= conn and ("new", "york") in phrases and ("more", "and", "more") in binomials
     assert "the" not in conn  # "the north the north the" is not a chain
     assert echo.is_chain("coast to coast to coast".split(), 0, 2)
     assert echo.is_chain("coast to coast to coast".split(), 1, 2)
-    assert not echo.is_chain("coast to coast to sea".split(), 0, 2)
+    assert not echo.is_chain("gao to gao to sea".split(), 0, 2)
+    assert echo.is_chain("tight and more and more people".split(), 1, 2)

@@ -8,8 +8,9 @@ word whose second copy is capitalised (``Bora Bora``, ``Walla Walla``) is taken 
 
 Repetitions of human rhetoric are not echoes (``data/artefacts/repetition_ok.tsv``): a chain
 "X c X c X" of one word and connectives (``coast to coast to coast``, ``more and more and more``,
-``jour après jour après jour``, ``nach und nach und nach``) is left whole, and listed phrases whose
-doubling is a name (``New York New York``) too. Two-word binomials (``again and again``,
+``jour après jour après jour``, ``nach und nach und nach``) is left whole, so is a run holding a
+listed binomial idiom (``tight and more and more people``), and listed phrases whose doubling is a
+name (``New York New York``) too. Two-word binomials (``again and again``,
 ``de plus en plus``) repeat no adjacent n-gram and are never candidates.
 
 Echoes of a whole line next to the line it repeats are handled across lines by :mod:`.split`.
@@ -29,34 +30,49 @@ MAX_NGRAM = 8
 
 
 @lru_cache(maxsize=None)
-def repetition_ok() -> tuple[frozenset[str], frozenset[tuple[str, ...]]]:
-    """(chain connectives, legit doubled phrases) from ``data/artefacts/repetition_ok.tsv``."""
-    conn, phrases = set(), set()
+def repetition_ok() -> tuple[frozenset[str], frozenset[tuple[str, ...]], frozenset[tuple[str, ...]]]:
+    """(chain connectives, legit doubled phrases, binomial idioms) from
+    ``data/artefacts/repetition_ok.tsv``."""
+    conn, phrases, binomials = set(), set(), set()
     for row in load_table("repetition_ok.tsv", 4):
         kind, words = row[0].strip(), tuple(row[1].strip().lower().split())
         if kind == "connective":
             conn.update(words)
         elif kind == "phrase":
             phrases.add(words)
+        elif kind == "binomial":
+            binomials.add(words)
         else:
             raise ValueError(f"repetition_ok.tsv: unknown kind {kind!r}")
-    return frozenset(conn), frozenset(phrases)
+    return frozenset(conn), frozenset(phrases), frozenset(binomials)
 
 
-def is_chain(low: list[str], i: int, n: int) -> bool:
-    """Is the repeat of ``low[i:i+n]`` at ``i+n`` part of a rhetorical chain "X c X c X"? The
-    period must hold one word X and only connectives besides, and the periodic run around it
-    must start and end on X ("coast to coast to coast", not "coast to coast to")."""
-    conn, _ = repetition_ok()
-    period = low[i : i + n]
-    heads = [w for w in period if w not in conn]
-    if n < 2 or len(heads) != 1:
-        return False
+def _run(low: list[str], i: int, n: int) -> tuple[int, int]:
+    """The periodic run (period ``n``) around the repeat of ``low[i:i+n]`` at ``i+n``."""
     s, e = i, i + 2 * n
     while s > 0 and low[s - 1] == low[s - 1 + n]:
         s -= 1
     while e < len(low) and low[e] == low[e - n]:
         e += 1
+    return s, e
+
+
+def is_chain(low: list[str], i: int, n: int) -> bool:
+    """Is the repeat of ``low[i:i+n]`` at ``i+n`` rhetoric rather than an echo? Either a chain
+    "X c X c X" (the period holds one word X and only connectives besides, and the periodic run
+    around it starts and ends on X: "coast to coast to coast", not "to Gao to Gao"), or a run
+    that contains a listed binomial idiom ("tight and more and more people")."""
+    conn, _, binomials = repetition_ok()
+    s, e = _run(low, i, n)
+    run = low[s:e]
+    for b in binomials:
+        k = len(b)
+        if any(tuple(run[j : j + k]) == b for j in range(len(run) - k + 1)):
+            return True
+    period = low[i : i + n]
+    heads = [w for w in period if w not in conn]
+    if n < 2 or len(heads) != 1:
+        return False
     return low[s] == heads[0] and low[e - 1] == heads[0]
 
 

@@ -15,7 +15,9 @@ name (``New York New York``) too. Two-word binomials (``again and again``,
 
 Echoes of a whole line next to the line it repeats are handled across lines by :mod:`.split`.
 Echoes separated or ended by punctuation (``many, many``, ``Fakten, Fakten, Fakten``, ``Extra! Extra!``)
-are deliberately left alone (rhetoric, names, lists). Not done yet: echoes longer than ``max_ngram`` words are not looked for.
+are deliberately left alone (rhetoric, names, lists). Not done yet: echoes longer than ``max_ngram`` words are not looked for;
+an unlisted idiom with its own coordination ("and faster and faster") cannot be told from an echo
+("to Gao to Gao") and is collapsed: the binomial list is hand-written.
 """
 
 from __future__ import annotations

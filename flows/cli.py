@@ -108,12 +108,14 @@ def _print_summary(run_dir: Path) -> None:
     print(f"outputs: {run_dir.resolve()}  (report: {run_dir.resolve() / 'report.md'})")
 
 
-def add_operations_options(p: argparse.ArgumentParser) -> None:
-    """Options shared by ``run`` and ``serve``: incremental runs and scale-out."""
-    p.add_argument("--incremental", action="store_true",
-                   help="process only new or changed documents (content hash + config + code version); "
-                        "unchanged ones are carried over from OUT/.state, so OUT/latest is the whole corpus. "
-                        "With nothing new, no run directory is written")
+def add_operations_options(p: argparse.ArgumentParser, incremental: bool = True) -> None:
+    """Options shared by ``run`` and ``serve``: incremental runs (``run`` only: scheduled runs
+    always are) and scale-out."""
+    if incremental:
+        p.add_argument("--incremental", action="store_true",
+                       help="process only new or changed documents (content hash + config + code version); "
+                            "unchanged ones are carried over from OUT/.state, so OUT/latest is the whole corpus. "
+                            "With nothing new, no run directory is written")
     p.add_argument("--runner", choices=["thread", "dask"], default="thread",
                    help="task runner: thread (default, this process) or dask (a local Dask cluster, or "
                         "--dask-address)")

@@ -198,7 +198,7 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model-dir", action="append", default=[], metavar="DIR=PATH",
                    help="local model directory for a direction, e.g. en-fr=/models/opus-mt-en-fr; repeatable")
     p.add_argument("--backend", choices=["transformers", "ctranslate2"], help="translation backend")
-    add_operations_options(p)
+    add_operations_options(p, incremental=False)
 
 
 def add_subcommands(sub) -> None:

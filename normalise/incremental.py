@@ -226,6 +226,7 @@ class Plan:
     removed: list[str] = field(default_factory=list)
     config_fp: str = ""
     code: str = ""
+    full: bool = False  # every input processed (a non-incremental run)
 
     @property
     def nothing_new(self) -> bool:
@@ -275,7 +276,7 @@ class StateStore:
         input (a non-incremental run) but still records results for the next incremental one."""
         code = code or code_version()
         known = self.entries()
-        plan = Plan(config_fp=config_fp, code=code)
+        plan = Plan(config_fp=config_fp, code=code, full=full)
         seen: set[str] = set()
         for ref in refs:
             seen.add(ref.doc_id)
@@ -654,7 +655,7 @@ def assemble_run(refs: Sequence[Any], refused: list[Rejected], docs: list[Stored
                 started=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"))
     run.termbase_version = getattr(tb, "version", "")
     run.segments = StoredSegments(docs, counts)  # type: ignore[assignment]
-    if plan.removed:
+    if plan.removed and not plan.full:  # a full run's directory is just its inputs: nothing to warn about
         run.warnings.append(f"{len(plan.removed)} document(s) no longer among the inputs were removed from the corpus: "
                             + ", ".join(plan.removed[:20]) + (" ..." if len(plan.removed) > 20 else ""))
     aligned, rej, run.doc_matches = P.stage_align(run)

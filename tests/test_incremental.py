@@ -125,6 +125,29 @@ def test_removed_document_leaves_the_corpus_with_a_warning(inbox, tmp_path):
     assert not (d / "audit" / f"{gone.stem}.jsonl").exists()
     assert any(gone.stem in w for w in run.warnings)
     assert len(list((d / "audit").iterdir())) == len(list(inbox.iterdir()))
+    assert gone.stem not in StateStore(out).entries()
+
+
+def test_store_id_is_stable_and_changes_with_a_rebuilt_store(tmp_path):
+    a = StateStore(tmp_path).store_id()
+    assert StateStore(tmp_path, index=False).store_id() == a and len(a) == 32
+    shutil.rmtree(tmp_path / ".state")
+    assert StateStore(tmp_path).store_id() != a
+
+
+def test_unreadable_blob_names_the_fix(inbox, tmp_path):
+    from normalise.incremental import StateCorrupt
+
+    out = tmp_path / "out"
+    run_incremental([str(inbox)], str(out), PipelineConfig(translate="off"))
+    doc_id = sorted(inbox.iterdir())[0].stem
+    blob = next((out / ".state" / "docs" / doc_id).glob("*.json.gz"))
+    blob.write_bytes(blob.read_bytes()[:20])
+    import normalise.incremental as inc
+
+    inc._LAST_BLOB[:] = [None, None]
+    with pytest.raises(StateCorrupt, match="delete .*\\.state"):
+        StateStore(out).load_document(doc_id)
 
 
 @pytest.mark.parametrize("change, todo", [

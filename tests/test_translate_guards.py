@@ -15,6 +15,10 @@ CASES = [
     (SRC, GOOD_FR, "en", "fr", []),
     (GOOD_FR, SRC, "fr", "en", []),
     ("Bamako.", "Bamako.", "en", "fr", []),  # names stay; too short to judge
+    ("Bamako.", "Bamako, la capitale.", "en", "fr", []),
+    ("Bamako.", "Bamako est une ville du Mali où le gouvernement de transition siège depuis 2020 et "
+     "où les manifestations se multiplient contre la présence étrangère.", "en", "fr",
+     ["guard:hallucinated-length"]),
     ("Barkhane and Takuba", "Barkhane et Takuba", "en", "fr", []),
     ("MINUSMA", "MINUSMA", "en", "fr", []),
     ("", "", "en", "fr", []),

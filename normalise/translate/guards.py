@@ -13,7 +13,8 @@ Reasons:
   expected ratio, outside ``[min_ratio, max_ratio]`` (sources shorter than ``min_chars`` are not
   checked: "Bamako." may well stay "Bamako.").
 * ``guard:hallucinated-length``: output far longer than any translation (``hallucination_ratio``),
-  the typical runaway decoder; reported instead of ``too-long``.
+  the typical runaway decoder; reported instead of ``too-long``. Short sources are measured as if
+  ``min_chars`` long, so "Bamako." -> 300 characters is caught too.
 * ``guard:looping-ngram``: an n-gram (n = 1..4 words) repeated back to back more often than the
   source repeats it (``loop_repeats``), or a 4-gram occurring 3+ times anywhere (``span_*``).
 * ``guard:untranslated-copy``: the output is the source again (identical after case and
@@ -101,8 +102,13 @@ def check_empty(src: str, out: str, ctx: _Ctx) -> str | None:
 
 def check_length(src: str, out: str, ctx: _Ctx) -> str | None:
     s, o = len(src.strip()), len(out.strip())
-    if s < ctx.cfg.min_chars or o == 0:
+    if o == 0:
         return None
+    if s < ctx.cfg.min_chars:
+        # too short to judge a ratio, but a runaway is still a runaway: measure it against a
+        # source of min_chars
+        r = (o / ctx.cfg.min_chars) / expected_ratio(ctx.src_lang, ctx.tgt_lang)
+        return "guard:hallucinated-length" if r > ctx.cfg.hallucination_ratio else None
     r = (o / s) / expected_ratio(ctx.src_lang, ctx.tgt_lang)
     if r > ctx.cfg.hallucination_ratio:
         return "guard:hallucinated-length"

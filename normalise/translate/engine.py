@@ -9,9 +9,16 @@ sorted by token length (longest first, so an out-of-memory batch shows up at onc
 outputs in the input order. The caller passes every segment of a run and direction at once, so
 batches span documents.
 
-What it does not do: segments longer than the model's 512 positions are truncated by the
-tokenizer (the guard rails then flag the short output); no token-budget batching (a batch is
-``batch_size`` segments); no multi-GPU; GPU half precision is used without a per-model check.
+Threads: on CPU, torch uses ``cfg.threads`` (0: every core this process may run on, from its CPU
+affinity). Several worker processes on one machine should each get ``threads`` = cores / workers,
+or they oversubscribe the cores and all run slower. Batches on one loaded model are serialised
+(a lock), so threads of one process can share a Translator safely.
+
+What it does not do: segments longer than the model's positions (512 for OPUS-MT) are truncated
+by the tokenizer (the guard rails then flag the short output); no token-budget batching (a batch
+is ``batch_size`` segments); no multi-GPU; GPU half precision is used without a per-model check
+and has not been run on a GPU in this project yet; a model directory changed in place under the
+same path is not reloaded within a process (call :func:`clear_model_cache`).
 """
 
 from __future__ import annotations

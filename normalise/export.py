@@ -118,19 +118,30 @@ def _paragraphs(items: list[tuple[list[int], str]]) -> str:
     return "".join(" ".join(t) + "\n" for _, t in paras)
 
 
+def display_path(path: str) -> str:
+    """A file name as UTF-8 text: names that are not valid UTF-8 (Python keeps their bytes as
+    lone surrogates) show those bytes as ``\\xNN`` instead of becoming ``?``, so the manifest
+    still says which file it was."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def manifest(run) -> dict[str, Any]:
     docs_by_id = {d.doc_id: d for d in run.docs}
     inputs = []
     for ref in run.inputs:
         d: Document | None = docs_by_id.get(ref.doc_id)
         inputs.append({
-            "path": ref.path, "doc_id": ref.doc_id, "sha256": d.sha256 if d else None,
+            "path": display_path(ref.path), "doc_id": ref.doc_id, "sha256": d.sha256 if d else None,
             "language": d.lang if d else None, "status": d.status if d else "missing",
             "error": d.error if d else None, "encoding": d.encoding if d else None,
             "mt_origin_score": d.mt_score if d else None, "mt_evidence": d.mt_evidence if d else {},
             "lines": d.counts() if d else {}, "credits": d.metadata.get("credits", []) if d else [],
         })
-    refused = [r.to_dict() for r in run.rejected if r.kind == "input"]
+    refused = [{**r.to_dict(), "id": display_path(r.id)} for r in run.rejected if r.kind == "input"]
     reject_reasons: dict[str, int] = {}
     for r in run.rejected:
         reject_reasons[r.reason] = reject_reasons.get(r.reason, 0) + 1
@@ -229,9 +240,9 @@ def write_files(stage_dir: Path, run) -> None:
     write_text(stage_dir / "parallel" / "corpus.jsonl", _jsonl(
         {**p.to_dict(), "en": _clean_cell(p.en), "fr": _clean_cell(p.fr)} for p in pairs))
     write_bytes(stage_dir / "parallel" / "corpus.tmx", _tmx(pairs))
-    rejected = [r.to_dict() for r in run.rejected]
+    rejected = [{**r.to_dict(), "id": display_path(r.id)} if r.kind == "input" else r.to_dict() for r in run.rejected]
     rejected += [{"kind": "document", "id": d.doc_id, "doc_id": d.doc_id, "reason": f"document:{d.status}",
-                  "text": "", "detail": {"error": d.error, "source": d.source}} for d in run.docs if not d.ok]
+                  "text": "", "detail": {"error": d.error, "source": display_path(d.source)}} for d in run.docs if not d.ok]
     write_text(stage_dir / "rejected.jsonl", _jsonl(rejected))
     write_text(stage_dir / "terms" / "occurrences.tsv", _occurrences_tsv(pairs))
     write_text(stage_dir / "terms" / "candidates.tsv", _candidates_tsv(run.candidates))

@@ -102,6 +102,27 @@ def _check_file(path: Path, root: Path) -> str | None:
     return None
 
 
+def _walk(top: Path, rejected: list[Rejected]) -> list[tuple[Path, Path]]:
+    """Files under directory ``top`` (recursive, sorted, symlinked directories not followed) as
+    ``(file, top)``. Hidden entries are refused once, at the top-most hidden one (a ``.git`` or
+    ``.state`` directory is one refusal, not one per file), so nothing is left out silently."""
+    out: list[tuple[Path, Path]] = []
+    hidden_seen: set[Path] = set()
+    for f in sorted(top.rglob("*")):
+        rel = f.relative_to(top)
+        hidden_at = next((i for i, part in enumerate(rel.parts) if part.startswith(".")), None)
+        if hidden_at is not None:
+            first = top.joinpath(*rel.parts[: hidden_at + 1])
+            if first not in hidden_seen:
+                hidden_seen.add(first)
+                rejected.append(_refuse(str(first), "input:hidden"))
+            continue
+        if f.is_dir() and not f.is_symlink():
+            continue
+        out.append((f, top))
+    return out
+
+
 def discover_inputs(paths: list[str]) -> tuple[list[InputRef], list[Rejected]]:
     """Expand ``paths`` (files, directories, globs) into unique inputs, sorted by path.
 
@@ -121,26 +142,12 @@ def discover_inputs(paths: list[str]) -> tuple[list[InputRef], list[Rejected]]:
                 rejected.append(_refuse(spec, "input:no-match"))
             for m in matches:
                 mp = Path(m)
-                if mp.is_dir():
-                    candidates.extend((f, mp) for f in sorted(mp.rglob("*")) if not f.is_dir())
+                if mp.is_dir() and not mp.is_symlink():
+                    candidates.extend(_walk(mp, rejected))
                 else:
                     candidates.append((mp, mp.parent))
         elif p.is_dir() and not p.is_symlink():
-            hidden_seen: set[Path] = set()
-            for f in sorted(p.rglob("*")):
-                rel = f.relative_to(p)
-                hidden_at = next((i for i, part in enumerate(rel.parts) if part.startswith(".")), None)
-                if hidden_at is not None:
-                    # refused once, at the top-most hidden entry (a .git or .state directory is
-                    # one refusal, not one per file), so nothing is left out silently
-                    top = p.joinpath(*rel.parts[: hidden_at + 1])
-                    if top not in hidden_seen:
-                        hidden_seen.add(top)
-                        rejected.append(_refuse(str(top), "input:hidden"))
-                    continue
-                if f.is_dir() and not f.is_symlink():
-                    continue
-                candidates.append((f, p))
+            candidates.extend(_walk(p, rejected))
         elif p.exists() or p.is_symlink():
             candidates.append((p, p.parent))
         else:

@@ -197,3 +197,21 @@ def test_ensure_writable_explains(tmp_path, monkeypatch, err, message):
     monkeypatch.setattr(export.os, "open", failing_open)
     with pytest.raises(OutputError, match=message):
         export.ensure_writable(tmp_path / "bad")
+
+
+def test_non_utf8_file_names_stay_identifiable_in_the_manifest(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    raw = os.path.join(os.fsencode(inbox), b"caf\xe9.txt")
+    with open(raw, "wb") as fh:
+        fh.write(b"Hello.\n")
+    from normalise.ingest import discover_inputs, load_document
+
+    refs, _ = discover_inputs([str(inbox)])
+    doc = load_document(refs[0])
+    doc.lang = "en"
+    run = small_run(docs=[doc])
+    run.inputs = refs
+    final = write_run(tmp_path / "out", run)
+    m = json.loads((final / "manifest.json").read_text(encoding="utf-8"))
+    assert m["inputs"][0]["path"].endswith("caf\\xe9.txt")

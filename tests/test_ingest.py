@@ -172,9 +172,10 @@ def test_hidden_directories_refused_once(tmp_path):
     for i in range(5):
         (inbox / ".git" / "objects" / f"o{i}").write_text("x")
     (inbox / "doc.txt").write_text("hello\n")
-    refs, refused = discover_inputs([str(inbox)])
-    assert [r.doc_id for r in refs] == ["doc"]
-    assert [(os.path.basename(r.id), r.reason) for r in refused] == [(".git", "input:hidden")]
+    for spec in (str(inbox), str(tmp_path / "inb*")):  # a directory, or a glob naming it
+        refs, refused = discover_inputs([spec])
+        assert [r.doc_id for r in refs] == ["doc"], spec
+        assert [(os.path.basename(r.id), r.reason) for r in refused] == [(".git", "input:hidden")], spec
 
 
 @pytest.mark.parametrize("name", [b"x" * 250 + b".txt", b"\xff\xfe.txt", b"new\nline.txt", b"a..b.txt", b"-"])

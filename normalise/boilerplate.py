@@ -60,8 +60,12 @@ document's (a Cyrillic aggregator line in an English page) are not treated speci
 
 from __future__ import annotations
 
+import json
+import math
 import re
+import zlib
 from collections import Counter, defaultdict
+import dataclasses
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -113,6 +117,18 @@ class BoilerplateConfig:
         counts both edges as chrome, which suits raw HTML; in extracted article text the first
         lines are often the title). The end still counts. Default True.
     context: run the jusText-style context step. Default True.
+    model: after the rules and the context step, score every line still kept (and not a dateline,
+        byline or fragment in progress) with the chrome model and drop it as ``stat:chrome-model``
+        (score in the event) when the score reaches the threshold. Default True; no-op when the
+        weights file is missing.
+    model_path: the weights (JSON written by ``bench/train_boilerplate.py``). Default "" =
+        ``normalise/data/boilerplate/chrome_model.json``.
+    model_threshold: override the threshold stored with the weights (chosen there, on
+        leave-sites-out CV, for drop precision >= 0.97). Default None = the stored one.
+    model_protect_guard: the model never drops a heading-like line with a full paragraph right
+        after it (the article's title or subhead). Default True.
+    model_protect_flanked: the model never drops a line whose nearest kept neighbours on both
+        sides are full paragraphs (jusText: content is contiguous). Default True.
     """
 
     extra_rules: tuple[str, ...] = ()
@@ -143,6 +159,11 @@ class BoilerplateConfig:
     heading_distance: int = 200
     top_edge_neutral: bool = True
     context: bool = True
+    model: bool = True
+    model_path: str = ""
+    model_threshold: float | None = None
+    model_protect_guard: bool = True
+    model_protect_flanked: bool = True
 
 
 # --------------------------------------------------------------------------------------------
@@ -545,7 +566,8 @@ def _drop(ln: _Line, reason: str, **detail) -> None:
     ln.detail = detail
 
 
-def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfig) -> None:
+def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfig,
+                  collect: list | None = None) -> None:
     table = load_rules(tuple(cfg.extra_rules))
     credits = _CreditList(doc.metadata.setdefault("credits", []))
     lines: list[_Line] = []
@@ -742,6 +764,10 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
     if cfg.context:
         _context(lines, cfg)
 
+    # 5. the chrome model decides lines no rule decided (see chrome_features)
+    if cfg.model or collect is not None:
+        _model_step(lines, cfg, collect)
+
     # headings: kept short lines without terminal punctuation that introduce content
     kept = [ln for ln in lines if ln.verdict != "bad"]
     for k in range(len(kept) - 1, -1, -1):  # backwards, so a heading can introduce a subhead
@@ -761,6 +787,76 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
     for ln in lines:
         if ln.verdict == "bad":
             ln.rec.drop(STAGE, ln.reason, **ln.detail)
+
+
+def _flanked(lines: list[_Line], cfg: BoilerplateConfig) -> list[bool]:
+    """Lines inside the article body: the nearest line on each side that the context step called
+    good or chrome (short and near-good lines are skipped, as in jusText) is good on both sides."""
+    n = len(lines)
+    out = [False] * n
+    prev = False
+    for i in range(n):
+        out[i] = prev
+        if lines[i].verdict in ("good", "bad"):
+            prev = lines[i].verdict == "good"
+    nxt = False
+    for i in range(n - 1, -1, -1):
+        out[i] = out[i] and nxt
+        if lines[i].verdict in ("good", "bad"):
+            nxt = lines[i].verdict == "good"
+    return out
+
+
+def _model_candidate(ln: _Line, flanked: bool, cfg: BoilerplateConfig) -> bool:
+    """The model decides a line that is kept so far, not protected (dateline, byline, fragment),
+    not the article's heading (``model_protect_guard``) and not wedged between two full paragraphs
+    (``model_protect_flanked``: content is a contiguous block, as jusText assumes; on the dev split
+    61 of 62 such lines are content)."""
+    return (ln.verdict != "bad" and not ln.protected and not (cfg.model_protect_guard and ln.guard)
+            and not (cfg.model_protect_flanked and flanked))
+
+
+def _model_step(lines: list[_Line], cfg: BoilerplateConfig, collect: list | None) -> None:
+    """Score the lines the rules and the context left; drop those at or above the threshold.
+
+    With ``collect`` (training), nothing is dropped: one ``(line number, features, candidate,
+    rule reason)`` row per line is appended instead."""
+    if not lines:
+        return
+    letters = sum(len(_LETTER.findall(ln.text)) for ln in lines) or 1
+    doc_nonlatin = sum(len(_NONLATIN.findall(ln.text)) for ln in lines) / letters
+    flanked = _flanked(lines, cfg)
+    if collect is not None:
+        feats = chrome_features(lines, doc_nonlatin, cfg)
+        for i, ln in enumerate(lines):
+            collect.append((ln.rec.line, feats[i], _model_candidate(ln, flanked[i], cfg),
+                            ln.reason if ln.verdict == "bad" else ""))
+        return
+    model = load_chrome_model(cfg.model_path)
+    if model is None:
+        return
+    thr = model.threshold if cfg.model_threshold is None else cfg.model_threshold
+    cand = [i for i, ln in enumerate(lines) if _model_candidate(ln, flanked[i], cfg)]
+    feats = chrome_features(lines, doc_nonlatin, cfg, cand)
+    for i in cand:
+        s = model.score(feats[i])
+        if s >= thr:
+            _drop(lines[i], "stat:chrome-model", score=round(s, 3))
+
+
+def collect_model_rows(docs: Iterable[Document], cfg: BoilerplateConfig | None = None) -> dict[str, list[tuple]]:
+    """For training the chrome model: classify ``docs`` in place with the model off and return,
+    per ``doc_id``, one ``(line number, features, candidate, rule reason)`` row per non-empty line
+    (``candidate``: the model would decide it; ``rule reason``: why an earlier step dropped it)."""
+    cfg = dataclasses.replace(cfg or BoilerplateConfig(), model=False)
+    docs = [d for d in docs if d.ok]
+    repeated = cross_doc_counts(docs, cfg) if len(docs) >= cfg.repeat_min_docs else {}
+    out: dict[str, list[tuple]] = {}
+    for doc in docs:
+        rows: list[tuple] = []
+        _classify_doc(doc, repeated, cfg, collect=rows)
+        out[doc.doc_id] = rows
+    return out
 
 
 def _short_sentence(ln: _Line, cfg: BoilerplateConfig) -> bool:
@@ -835,6 +931,165 @@ def _context(lines: list[_Line], cfg: BoilerplateConfig) -> None:
         for ln in lines:
             if ln.reason in ("context:chrome-block", "caption:alt-text"):
                 ln.verdict, ln.reason, ln.detail = "short", "", {}
+
+
+# --------------------------------------------------------------------------------------------
+# the chrome model: a small logistic regression for lines no rule decided
+#
+# Features are meant to carry across sites and languages (see model_words.tsv): how much of the
+# line is web-interface vocabulary, second-person address and imperative mood, the absence of
+# what news prose has (reporting verbs, numbers, names), headline shape, and where the line sits
+# relative to the article body (jusText: content is one contiguous block; lines after the last
+# full paragraph are more often chrome). Hashed lowercase word unigrams are added on top. The
+# weights are data (``chrome_model.json``), written by ``bench/train_boilerplate.py`` from the
+# dev split only, with the training command, the data hash and leave-sites-out CV figures.
+
+_NONLATIN = re.compile(r"[^\W\d_a-zA-Z\u00c0-\u024f\u1e00-\u1eff]")
+_LETTER = re.compile(r"[^\W\d_]")
+_DIGIT = re.compile(r"\d")
+_SYMBOL = re.compile(r"[^\w\s.,;:!?'\"’()«»„“”-]")
+_PLEASE = frozenset({"please", "bitte", "veuillez", "merci", "n'hésitez", "jetzt", "hier", "now"})
+HASH_BUCKETS = 4096
+
+
+@dataclass(frozen=True)
+class ModelWords:
+    """The word lists of ``model_words.tsv``: exact words and a prefix regex per kind."""
+
+    exact: dict[str, frozenset[str]]
+    prefix: dict[str, re.Pattern[str] | None]
+
+    def has(self, kind: str, word: str) -> bool:
+        if word in self.exact[kind]:
+            return True
+        p = self.prefix[kind]
+        return p is not None and p.match(word) is not None
+
+
+@lru_cache(maxsize=1)
+def load_model_words() -> ModelWords:
+    exact: dict[str, set[str]] = defaultdict(set)
+    pre: dict[str, set[str]] = defaultdict(set)
+    for line in _data_lines(DATA_DIR / "model_words.tsv"):
+        kind, _lang, words = line.split("\t", 2)
+        for w in words.split():
+            (pre if w.endswith("*") else exact)[kind.strip()].add(w.rstrip("*"))
+    kinds = set(exact) | set(pre)
+    return ModelWords(
+        {k: frozenset(exact.get(k, ())) for k in kinds},
+        {k: (re.compile("|".join(sorted(map(re.escape, pre[k]), key=len, reverse=True))) if pre.get(k) else None)
+         for k in kinds},
+    )
+
+
+def _headline_shape(ln: _Line) -> bool:
+    """No sentence end, 3-20 words, mostly capitalised or short: a title, subhead or teaser title."""
+    return not ln.terminal and 3 <= len(ln.words) <= 20 and not ln.dateline and not ln.text.endswith((",", ";"))
+
+
+def chrome_features(lines: list[_Line], doc_nonlatin: float, cfg: BoilerplateConfig,
+                    index: Iterable[int] | None = None) -> dict[int, dict[str, float]]:
+    """Model features for the lines at ``index`` (default all), after rules, blocks and context ran.
+
+    Returns ``{i: {feature: value}}``; token features are ``"t:<word>"`` (hashed at scoring time)."""
+    mw = load_model_words()
+    n = len(lines)
+    good = [ln.verdict != "bad" and not ln.prompt and _is_good_paragraph(ln, cfg) for ln in lines]
+    first_good = next((i for i, g in enumerate(good) if g), n)
+    last_good = max((i for i, g in enumerate(good) if g), default=-1)
+    good_idx = [i for i, g in enumerate(good) if g]
+    head = [_headline_shape(ln) and ln.verdict != "bad" for ln in lines]
+    out: dict[int, dict[str, float]] = {}
+    for i in (range(n) if index is None else index):
+        ln = lines[i]
+        toks = [w.lower() for w in _SITE_WORD.findall(ln.text)]
+        nw = max(1, len(toks))
+        iface = [t for t in toks if mw.has("iface", t)]
+        first = toks[0] if toks else ""
+        if first in _PLEASE and len(toks) > 1:
+            first = toks[1]
+        caps = sum(1 for w in ln.words[1:] if w[:1].isupper())
+        letters = len(_LETTER.findall(ln.text)) or 1
+        nonlatin = len(_NONLATIN.findall(ln.text)) / letters
+        dist = min((abs(i - g) for g in good_idx), default=50)
+        pg = next((good[j] for j in range(i - 1, -1, -1) if lines[j].verdict != "bad"), False)
+        ng = next((good[j] for j in range(i + 1, n) if lines[j].verdict != "bad"), False)
+        prev_bad = i > 0 and lines[i - 1].verdict == "bad"
+        next_bad = i + 1 < n and lines[i + 1].verdict == "bad"
+        f = {
+            "bias": 1.0,
+            "len": min(len(ln.text), 1000) ** 0.5 / 30,
+            "short": float(len(ln.text) < cfg.short_chars),
+            "stop": ln.stop,
+            "terminal": float(ln.terminal),
+            "question": float(ln.text.rstrip("  »”\"'").endswith("?")),
+            "exclaim": float(ln.text.rstrip("  »”\"'").endswith("!")),
+            "iface_share": len(iface) / nw,
+            "iface_1": float(len(set(iface)) >= 1),
+            "iface_2": float(len(set(iface)) >= 2),
+            "iface_3": float(len(set(iface)) >= 3),
+            "you": float(any(mw.has("you", t) for t in toks)),
+            "imperative": float(mw.has("imperative", first)),
+            "report": float(any(mw.has("report", t) for t in toks)),
+            "digits": min(len(_DIGIT.findall(ln.text)), 5) / 5,
+            "caps_mid": caps / max(1, len(ln.words) - 1),
+            "symbols": min(len(_SYMBOL.findall(ln.text)) / max(1, len(ln.text)) * 10, 1.0),
+            "foreign_script": float(abs(nonlatin - doc_nonlatin) > 0.5),
+            "before_body": float(i < first_good),
+            "after_body": float(i > last_good),
+            "no_body": float(last_good < 0),
+            "dist_body": min(dist, 10) / 10,
+            "flanked": float(pg and ng),
+            "prev_chrome": float(prev_bad),
+            "next_chrome": float(next_bad),
+            "headline": float(head[i]),
+            "headline_run_after": float(head[i] and i > last_good and (
+                (i > 0 and head[i - 1]) or (i + 1 < n and head[i + 1]))),
+            "guard": float(ln.guard),
+            "listed": float(ln.listed),
+            "sentence": float(ln.sentence),
+            "good": float(good[i]),
+        }
+        for t in set(toks):
+            f["t:" + t] = 1.0
+        out[i] = f
+    return out
+
+
+def _bucket(token: str) -> int:
+    return zlib.crc32(token.encode("utf-8")) % HASH_BUCKETS
+
+
+@dataclass(frozen=True)
+class ChromeModel:
+    """Logistic regression weights: named dense features, hashed token buckets, a threshold."""
+
+    dense: dict[str, float]
+    tokens: dict[int, float]
+    threshold: float
+    meta: dict
+
+    def score(self, feats: dict[str, float]) -> float:
+        z = 0.0
+        for k, v in feats.items():
+            if k.startswith("t:"):
+                z += self.tokens.get(_bucket(k[2:]), 0.0) * v
+            else:
+                z += self.dense.get(k, 0.0) * v
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@lru_cache(maxsize=4)
+def load_chrome_model(path: str = "") -> ChromeModel | None:
+    """The model at ``path`` (default ``chrome_model.json`` next to the rule tables); None when the
+    file is absent (the classifier then runs on rules and context alone)."""
+    p = Path(path) if path else DATA_DIR / "chrome_model.json"
+    if not p.exists():
+        return None
+    data = json.loads(p.read_text(encoding="utf-8"))
+    return ChromeModel(dense={k: float(v) for k, v in data["dense"].items()},
+                       tokens={int(k): float(v) for k, v in data.get("tokens", {}).items()},
+                       threshold=float(data["threshold"]), meta=data.get("meta", {}))
 
 
 # --------------------------------------------------------------------------------------------

@@ -360,8 +360,15 @@ def _stop_density(words: list[str]) -> float:
     return best / len(low)
 
 
+# Some page stores put "date 2021-09" (ISO date) before the first line of the text: the line is
+# judged by the rest (a lowercase "date" must not make a consent wall look like a fragment).
+_STORE_DATE = re.compile(r"^date \d{4}-\d{2}(?:-\d{2})?\s+(?=\S)")
+
+
 def _features(rec: LineRecord, cfg: BoilerplateConfig) -> _Line:
     text = rec.current.strip()
+    if rec.line == 1:
+        text = _STORE_DATE.sub("", text, count=1)
     ln = _Line(rec=rec, text=text, key=dup_key(text))
     ln.words = _WORD.findall(text)
     ln.stop = _stop_density(ln.words)

@@ -46,7 +46,8 @@ class PipelineConfig:
         stage with a prominent warning; ``require`` fails the run (after writing everything else)
         when a model is missing; ``off`` skips translation (``--no-translate``).
     termbases: extra termbase files (YAML, CSV or TBX) loaded on top of the shipped one.
-    max_bytes: inputs larger than this are quarantined, not read into memory.
+    max_bytes: inputs larger than this are quarantined, not read into memory (a shortcut for
+        ``stages.ingest.max_bytes``, which wins when set; see ``normalise.ingest.IngestConfig``).
     chunk_size: documents per orchestration task (keeps per-task overhead small at scale).
     stages: per-stage options, keyed by stage name, passed to that stage's config dataclass.
     """

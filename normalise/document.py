@@ -50,9 +50,10 @@ def split_lines(text: str) -> list[str]:
     return parts
 
 
-@dataclass
+@dataclass(slots=True)
 class LineRecord:
-    """One input line and everything the pipeline decided about it."""
+    """One input line and everything the pipeline decided about it (slotted: a run holds one per
+    input line, so its size matters)."""
 
     line: int
     text: str

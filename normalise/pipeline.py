@@ -89,8 +89,21 @@ def stage_ingest(paths: list[str], cfg: PipelineConfig) -> tuple[list[Any], list
     from .ingest import discover_inputs, load_document
 
     refs, refused = discover_inputs(paths)
-    docs = [load_document(r, max_bytes=cfg.max_bytes) for r in refs]
+    icfg = ingest_config(cfg)
+    docs = [load_document(r, icfg) for r in refs]
     return refs, docs, refused
+
+
+def ingest_config(cfg: PipelineConfig):
+    """``stages.ingest`` options; the top-level ``max_bytes`` applies unless the section sets it."""
+    import dataclasses
+
+    from .ingest import IngestConfig
+
+    icfg = cfg.section("ingest", IngestConfig)
+    if "max_bytes" not in (cfg.stages.get("ingest") or {}):
+        icfg = dataclasses.replace(icfg, max_bytes=cfg.max_bytes)
+    return icfg
 
 
 def stage_encoding(docs: list[Document], cfg: PipelineConfig) -> list[Document]:

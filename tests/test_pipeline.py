@@ -167,3 +167,16 @@ def test_term_problems_from_restore_reach_the_pairs(tmp_path, monkeypatch):
     assert flagged, [p.flags for p in run.pairs]
     wagner = [p for p in flagged if "Wagner" in p.en]
     assert wagner and all("Wagner" in p.fr for p in wagner)  # restore put the dropped term back
+
+
+def test_ingest_limits_come_from_the_config(tmp_path):
+    from normalise.pipeline import ingest_config
+
+    assert ingest_config(PipelineConfig(max_bytes=123)).max_bytes == 123
+    cfg = PipelineConfig(max_bytes=123, stages={"ingest": {"max_bytes": 456, "max_line_chars": 10}})
+    assert (ingest_config(cfg).max_bytes, ingest_config(cfg).max_line_chars) == (456, 10)
+    (tmp_path / "long.txt").write_text("short\n" + "x" * 50 + "\n")
+    from normalise.pipeline import stage_ingest
+
+    _, docs, _ = stage_ingest([str(tmp_path / "long.txt")], cfg)
+    assert docs[0].status == "quarantined" and "line" in docs[0].error

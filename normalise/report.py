@@ -48,6 +48,14 @@ def reason_counts(run, action: str) -> Counter:
     return c
 
 
+def _evidence(ev: dict[str, Any]) -> str:
+    """The MT-origin evidence in a line: rates per 1,000 words, most telling first."""
+    rates = ev.get("per_1000_words") or {}
+    if not rates:
+        return "no artefacts"
+    return ", ".join(f"{k} {v}" for k, v in sorted(rates.items(), key=lambda kv: -kv[1]))
+
+
 def render_report(run) -> str:
     parts = [f"# normalise run {run.run_id}\n"]
     warnings = list(run.warnings)
@@ -90,17 +98,22 @@ def render_report(run) -> str:
     parts.append(_table(["reason", "count"], [[k, v] for k, v in reason_counts(run, "repair").most_common()]))
 
     parts.append("\n## MT-origin scores\n")
-    parts.append(_table(["doc_id", "score", "evidence"], [
-        [d.doc_id, round(d.mt_score, 3), ", ".join(f"{k}={v}" for k, v in list(d.mt_evidence.items())[:6])]
-        for d in run.docs if d.mt_score is not None]))
+    parts.append(_table(["doc_id", "score", "evidence (per 1,000 words)"], [
+        [d.doc_id, round(d.mt_score, 3), _evidence(d.mt_evidence)]
+        for d in sorted(run.docs, key=lambda d: -(d.mt_score or 0)) if d.mt_score is not None]))
 
     parts.append("\n## Document alignment\n")
     parts.append(_table(["en", "fr", "score"], [[m["en_doc"], m["fr_doc"], m["score"]] for m in run.doc_matches]))
 
     parts.append("\n## Terms\n")
+    in_docs = Counter(t.get("term_id") for d in run.docs for t in d.metadata.get("terms", ()))
+    docs_with = Counter(t for d in run.docs for t in {x.get("term_id") for x in d.metadata.get("terms", ())})
     term_counts = Counter(t.get("term_id") for p in run.pairs for t in p.terms)
     flags = Counter(f for p in run.pairs for f in p.flags if f.startswith("term:"))
-    parts.append(_table(["term", "pairs"], [[k, v] for k, v in term_counts.most_common(30)]))
+    canon = sum(1 for d in run.docs for r in d.lines for ev in r.events if ev.get("reason") == "term:canonical")
+    parts.append(_table(["term", "occurrences", "documents", "in pairs"],
+                        [[k, v, docs_with[k], term_counts.get(k, 0)] for k, v in in_docs.most_common(30)]))
+    parts.append(f"\nLines canonicalised (e.g. Maiga -> Maïga): {canon}\n")
     if flags:
         parts.append(_table(["term flag", "pairs"], [[k, v] for k, v in flags.most_common()]))
     parts.append(f"\nCandidate terms not in the termbase: {len(run.candidates)} (see terms/candidates.tsv)\n")

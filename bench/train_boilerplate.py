@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     pages = load_dev_pages()
     rows = collect(pages)
-    names = sorted({k for r in rows for k in r["feats"] if not k.startswith("t:")})
+    names = sorted({k for r in rows for k in r["feats"] if not k.startswith(("t:", "_"))})
     names.remove("bias")
     names.insert(0, "bias")
     tokens = not args.no_tokens

@@ -129,6 +129,9 @@ class BoilerplateConfig:
         after it (the article's title or subhead). Default True.
     model_protect_flanked: the model never drops a line whose nearest kept neighbours on both
         sides are full paragraphs (jusText: content is contiguous). Default True.
+    model_sentence_min_iface: a sentence-like line (words, function words, a full stop) is dropped
+        by the model only when it has at least this many distinct interface words
+        (``model_words.tsv``), so a sentence with one "subscribe" or "share" in it stays. Default 2.
     """
 
     extra_rules: tuple[str, ...] = ()
@@ -164,6 +167,7 @@ class BoilerplateConfig:
     model_threshold: float | None = None
     model_protect_guard: bool = True
     model_protect_flanked: bool = True
+    model_sentence_min_iface: int = 2
 
 
 # --------------------------------------------------------------------------------------------
@@ -833,10 +837,15 @@ def _model_step(lines: list[_Line], cfg: BoilerplateConfig, collect: list | None
     letters = sum(len(_LETTER.findall(ln.text)) for ln in lines) or 1
     doc_nonlatin = sum(len(_NONLATIN.findall(ln.text)) for ln in lines) / letters
     flanked = _flanked(lines, cfg)
+
+    def sentence_ok(ln: _Line, f: dict[str, float]) -> bool:
+        # "Subscribe to the idea that sanctions work and you will be disappointed by the results."
+        return not (ln.sentence and f["_iface_n"] < cfg.model_sentence_min_iface)
+
     if collect is not None:
         feats = chrome_features(lines, doc_nonlatin, cfg)
         for i, ln in enumerate(lines):
-            collect.append((ln.rec.line, feats[i], _model_candidate(ln, flanked[i], cfg),
+            collect.append((ln.rec.line, feats[i], _model_candidate(ln, flanked[i], cfg) and sentence_ok(ln, feats[i]),
                             ln.reason if ln.verdict == "bad" else ""))
         return
     model = load_chrome_model(cfg.model_path)
@@ -846,7 +855,10 @@ def _model_step(lines: list[_Line], cfg: BoilerplateConfig, collect: list | None
     cand = [i for i, ln in enumerate(lines) if _model_candidate(ln, flanked[i], cfg)]
     feats = chrome_features(lines, doc_nonlatin, cfg, cand)
     for i in cand:
-        s = model.score(feats[i])
+        f = feats[i]
+        if not sentence_ok(lines[i], f):
+            continue
+        s = model.score(f)
         if s >= thr:
             _drop(lines[i], "stat:chrome-model", score=round(s, 3))
 
@@ -1032,6 +1044,7 @@ def chrome_features(lines: list[_Line], doc_nonlatin: float, cfg: BoilerplateCon
             "question": float(ln.text.rstrip("  »”\"'").endswith("?")),
             "exclaim": float(ln.text.rstrip("  »”\"'").endswith("!")),
             "iface_share": len(iface) / nw,
+            "_iface_n": float(len(set(iface))),  # "_": not a model input
             "iface_1": float(len(set(iface)) >= 1),
             "iface_2": float(len(set(iface)) >= 2),
             "iface_3": float(len(set(iface)) >= 3),
@@ -1081,6 +1094,8 @@ class ChromeModel:
         for k, v in feats.items():
             if k.startswith("t:"):
                 z += self.tokens.get(_bucket(k[2:]), 0.0) * v
+            elif k.startswith("_"):
+                continue
             else:
                 z += self.dense.get(k, 0.0) * v
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))

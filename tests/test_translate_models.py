@@ -215,3 +215,10 @@ def test_probe_result_is_reused(monkeypatch, silent_server):
     t0 = time.perf_counter()
     assert M.hub_reachable(0.5)[0] is False
     assert first >= 0.4 and time.perf_counter() - t0 < 0.1
+
+
+def test_models_dir_folder_named_by_direction(tiny_models, tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    _copy(tiny_models, tmp_path / "models" / "en-fr")
+    r = M.resolve_model(offline_cfg(tmp_path), "en", "fr")
+    assert r.source == "models-dir" and r.path.name == "en-fr"

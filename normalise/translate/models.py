@@ -5,7 +5,7 @@ Resolution order for a direction such as ``en-fr`` (first hit wins):
 1. an explicit local directory (``TranslateConfig.models["en-fr"] = "/path/to/dir"``, or the
    CLI's ``--model-dir en-fr=/path``);
 2. the offline models directory (``TranslateConfig.models_dir``, filled by
-   ``normalise models import BUNDLE``): ``<models_dir>/opus-mt-en-fr/``;
+   ``normalise models import BUNDLE``): ``<models_dir>/opus-mt-en-fr/`` or ``<models_dir>/en-fr/``;
 3. the Hugging Face cache, read with ``local_files_only`` (never touches the network);
 4. only when going online is allowed (``offline=False`` and ``HF_HUB_OFFLINE`` unset): a download
    through the hub id, after one HTTP probe of the hub endpoint bounded to ~2 s has answered.
@@ -295,10 +295,10 @@ def resolve_model(cfg: TranslateConfig, src: str, tgt: str, allow_download: bool
         path = Path(spec).expanduser()
         check_model_dir(path, spec)
         return ResolvedModel(spec, path.resolve(), "local", direction)
-    bundled = cfg.resolved_models_dir() / short_name(spec)
-    if bundled.exists():
-        check_model_dir(bundled, spec)
-        return ResolvedModel(spec, bundled, "models-dir", direction)
+    for bundled in (cfg.resolved_models_dir() / short_name(spec), cfg.resolved_models_dir() / direction):
+        if bundled.exists():
+            check_model_dir(bundled, spec)
+            return ResolvedModel(spec, bundled, "models-dir", direction)
     cached = _from_hf_cache(spec, cfg.cache_dir)
     if cached is not None:
         check_model_dir(cached, spec)

@@ -169,6 +169,47 @@ def site_folds(rows: list[dict], k: int, seed: int) -> list[int]:
     return [fold_of[r["site"]] for r in rows]
 
 
+ARTICLE = [
+    "Minimum wage to rise in January",
+    "The government announced on Monday that it would raise the minimum wage by five percent from January.",
+    "Opposition parties said the increase was too small and would not keep up with the rising cost of living.",
+    "Economists expect the measure to cost the state about two billion euros over the next three years.",
+]
+
+
+def outside_checks() -> None:
+    """The written weights on text the trainer never saw (other benches' data, read-only):
+    chrome lines of bench/data/artefacts/chrome_en*.txt, each placed after a short article (how
+    many the rules drop, the model adds, stay kept), and the human statements of
+    bench/data/align/raw (lines the model drops there)."""
+    import glob
+
+    bp.load_chrome_model.cache_clear()
+    cfg = bp.BoilerplateConfig()
+    print("\noutside the dev split (never trained on):")
+    print(f"{'chrome lines after an article':44} {'lines':>5} {'rules':>5} {'model':>5} {'kept':>5}")
+    for f in sorted(glob.glob(str(ROOT / "bench/data/artefacts/chrome_en*.txt"))):
+        lines = [x for x in Path(f).read_text(encoding="utf-8").split("\n") if x.strip() and not x.startswith("#")]
+        c = {"rules": 0, "model": 0, "kept": 0}
+        for x in lines:
+            d = Document.from_text("x", "\n".join([*ARTICLE, x]) + "\n")
+            bp.classify_documents([d], cfg)
+            r = d.lines[-1]
+            c["model" if r.reason == "stat:chrome-model" else "rules" if r.action == "drop" else "kept"] += 1
+        print(f"{Path(f).name:44} {len(lines):5d} {c['rules']:5d} {c['model']:5d} {c['kept']:5d}")
+    docs = []
+    for f in sorted(glob.glob(str(ROOT / "bench/data/align/raw/*.txt"))):
+        d = Document.from_text(Path(f).stem, Path(f).read_text(encoding="utf-8"))
+        repair_document(d, EncodingConfig())
+        docs.append(d)
+    bp.classify_documents(docs, cfg)
+    n = sum(1 for d in docs for r in d.lines if r.text.strip())
+    hits = [(d.doc_id, r) for d in docs for r in d.lines if r.reason == "stat:chrome-model"]
+    print(f"human statements (bench/data/align/raw): {len(docs)} documents, {n} lines, model drops {len(hits)}")
+    for doc_id, r in hits:
+        print(f"  {doc_id}:{r.line} {r.events[-1].get('score')} {r.text[:90]}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--folds", type=int, default=10, help="site groups for cross-validation (default 10)")
@@ -268,6 +309,8 @@ def main(argv: list[str] | None = None) -> int:
         }
         Path(args.out).write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         print(f"\nwrote {args.out} ({Path(args.out).stat().st_size} bytes)")
+    if not args.dry_run:
+        outside_checks()
     print(f"time {time.perf_counter() - t0:.1f} s")
     return 0
 

@@ -304,9 +304,10 @@ def resolve_model(cfg: TranslateConfig, src: str, tgt: str, allow_download: bool
         check_model_dir(cached, spec)
         return ResolvedModel(spec, cached, "hf-cache", direction)
     if allow_download is False or cfg.is_offline():
-        why = "offline mode (HF_HUB_OFFLINE or offline: true)" if cfg.is_offline() else "downloads not allowed here"
+        where = f"not in {cfg.resolved_models_dir()} nor the Hugging Face cache"
+        why = ", and offline mode (HF_HUB_OFFLINE or offline: true)" if cfg.is_offline() else " (not downloaded yet)"
         raise ModelUnavailable(
-            spec, f"not in {cfg.resolved_models_dir()} nor the Hugging Face cache, and {why}",
+            spec, where + why,
             fix_text(direction, spec, "after unsetting HF_HUB_OFFLINE / offline: true, where the hub is reachable"
                      if cfg.is_offline() else ""))
     ok, why = hub_reachable(cfg.hub_timeout)

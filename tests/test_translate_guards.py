@@ -34,17 +34,35 @@ CASES = [
      ["guard:looping-ngram"]),
     (SRC, "La junte a dit que que la France la France la France devait partir du Mali.", "en", "fr",
      ["guard:looping-ngram"]),
-    (SRC, SRC, "en", "fr", ["guard:untranslated-copy"]),
-    (SRC, SRC.upper().replace(".", " !"), "en", "fr", ["guard:untranslated-copy"]),
+    # a copy of a long source is also in the source language: both reasons, the copy first
+    (SRC, SRC, "en", "fr", ["guard:untranslated-copy", "guard:untranslated-lang"]),
+    (SRC, SRC.upper().replace(".", " !"), "en", "fr", ["guard:untranslated-copy", "guard:untranslated-lang"]),
     (SRC, "The junta announced Monday that it was ending the defence agreements with France.", "en", "fr",
-     ["guard:untranslated-copy"]),
+     ["guard:untranslated-copy", "guard:untranslated-lang"]),
     ("The army left Gao.", "The army left Gao.", "en", "fr", ["guard:untranslated-copy"]),
+    # a paraphrase in the source language (few shared words) is still untranslated
+    (SRC, "On Monday the military rulers said they would stop the security treaties signed with Paris.",
+     "en", "fr", ["guard:untranslated-lang"]),
+    (GOOD_FR, "Lundi, les militaires au pouvoir ont dit qu'ils arrêtaient les traités de sécurité avec Paris.",
+     "fr", "en", ["guard:untranslated-lang"]),
+    ("Die Armee teilte am Montag mit, dass drei Soldaten getötet wurden.",
+     "The army said on Monday that three soldiers had been killed.", "de", "en", []),
+    ("The talks were held in Bamako.", "Barkhane, Takuba, MINUSMA.", "en", "fr", []),  # too few words to judge
 ]
 
 
 @pytest.mark.parametrize("src,out,sl,tl,expected", CASES)
 def test_verdicts(src, out, sl, tl, expected):
     assert check_translation(src, out, sl, tl) == expected
+
+
+def test_language_check_can_be_disabled():
+    para = "On Monday the military rulers said they would stop the security treaties signed with Paris."
+    assert check_translation(SRC, para, "en", "fr", GuardConfig(lang_min_words=0)) == []
+
+
+def test_unknown_language_skips_the_language_check():
+    assert check_translation(SRC, GOOD_FR, "en", "zz") == []
 
 
 def test_thresholds_are_config():

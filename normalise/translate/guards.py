@@ -20,10 +20,13 @@ Reasons:
 * ``guard:untranslated-copy``: the output is the source again (identical after case and
   punctuation folding with >= ``copy_min_words`` words), or nearly all its words
   (``copy_overlap``) are source words in a sentence of >= ``copy_overlap_min_words`` words.
+* ``guard:untranslated-lang``: the output is confidently in the source language (lingua, two
+  languages only, so it is fast and steady on short text); catches a model that paraphrases the
+  source instead of translating it.
 
-What it does not do: no language identification of the output (a fluent answer in the wrong
-language that shares few words with the source passes); no semantic adequacy check (the lead's
-pair QA scores that); ratios are character based, so scripts without spaces are not calibrated.
+What it does not do: no semantic adequacy check (pair QA scores that); ratios are character
+based, so scripts without spaces are not calibrated; the language check needs both languages to
+be known to lingua and >= ``lang_min_words`` words.
 """
 
 from __future__ import annotations
@@ -54,6 +57,9 @@ class GuardConfig:
     copy_min_words: an identical copy is flagged from this many words.
     copy_overlap / copy_overlap_min_words: share of output words found in the source above which
         a sentence of at least that many words counts as untranslated.
+    lang_min_words / lang_min_confidence: an output of at least that many words that lingua
+        (restricted to the two languages of the direction) puts in the SOURCE language with at
+        least that confidence is untranslated (0 words disables the check).
     """
 
     min_chars: int = 20
@@ -66,6 +72,8 @@ class GuardConfig:
     copy_min_words: int = 3
     copy_overlap: float = 0.85
     copy_overlap_min_words: int = 6
+    lang_min_words: int = 5
+    lang_min_confidence: float = 0.9
 
 
 @lru_cache(maxsize=None)
@@ -164,9 +172,34 @@ def check_copy(src: str, out: str, ctx: _Ctx) -> str | None:
     return None
 
 
+@lru_cache(maxsize=None)
+def _detector(a: str, b: str):
+    from lingua import IsoCode639_1, LanguageDetectorBuilder
+
+    try:
+        codes = [getattr(IsoCode639_1, x.upper()) for x in (a, b)]
+    except AttributeError:
+        return None
+    return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
+
+
+def check_lang(src: str, out: str, ctx: _Ctx) -> str | None:
+    n = ctx.cfg.lang_min_words
+    if not n or ctx.src_lang == ctx.tgt_lang or len(_fold(out)) < n:
+        return None
+    det = _detector(ctx.src_lang, ctx.tgt_lang)
+    if det is None:
+        return None
+    for cv in det.compute_language_confidence_values(out):
+        if cv.language.iso_code_639_1.name.lower() == ctx.src_lang and cv.value >= ctx.cfg.lang_min_confidence:
+            return "guard:untranslated-lang"
+    return None
+
+
 #: the checks, in the order their reasons are reported; ``guard:empty`` first (it makes the
 #: others moot).
-CHECKS: list[Callable[[str, str, _Ctx], str | None]] = [check_empty, check_length, check_loop, check_copy]
+CHECKS: list[Callable[[str, str, _Ctx], str | None]] = [check_empty, check_length, check_loop, check_copy,
+                                                         check_lang]
 
 
 def check_translation(src: str, out: str, src_lang: str, tgt_lang: str,

@@ -75,3 +75,21 @@ def test_thresholds_are_config():
 @pytest.mark.parametrize("s,t,r", [("en", "fr", 1.17), ("fr", "en", 0.85), ("xx", "yy", 1.0)])
 def test_expected_ratio_table(s, t, r):
     assert expected_ratio(s, t) == r
+
+
+def _pairs():
+    from normalise.translate.tiny import corpus_sentences
+
+    return list(zip(corpus_sentences("en"), corpus_sentences("fr")))
+
+
+def test_real_translations_pass_and_their_copies_fail():
+    """The hand-written pairs of the tiny corpus are good translations: no guard may fire on
+    them, in either direction; each source given back as its own output must be caught."""
+    pairs = _pairs()
+    assert len(pairs) >= 30
+    for en, fr in pairs:
+        assert check_translation(en, fr, "en", "fr") == [], (en, fr)
+        assert check_translation(fr, en, "fr", "en") == [], (fr, en)
+        assert check_translation(en, en, "en", "fr"), en
+        assert check_translation(fr, fr, "fr", "en"), fr

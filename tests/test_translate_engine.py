@@ -22,10 +22,33 @@ def test_translate_returns_one_output_per_input_in_order(tiny_models, tmp_path):
     out = tr.translate(texts)
     assert len(out) == len(texts)
     assert out[2] == ""
-    # same output as translating each one alone: batching/sorting did not shuffle results
-    for t, o in zip(texts, out):
-        if t:
-            assert tr.translate([t]) == [o]
+    # another translator (fresh memory) given the texts in reverse order forms the same
+    # length-sorted batches, so it must give the same outputs, reversed back
+    tr2 = load_translator(cfg_for(tiny_models, tmp_path / "other"), "en", "fr")
+    assert tr2.translate(texts[::-1])[::-1] == out
+
+
+class EchoBackend:
+    """Stands in for a model: output = source upper-cased; records the batches it was given."""
+
+    def __init__(self):
+        self.batches = []
+
+    def token_lengths(self, texts):
+        return [len(t.split()) for t in texts]
+
+    def translate_batch(self, texts, max_new_tokens, num_beams, min_new_tokens=0):
+        self.batches.append(list(texts))
+        return [t.upper() for t in texts]
+
+
+def test_batches_are_length_sorted_and_order_restored(tiny_models, tmp_path):
+    tr = load_translator(cfg_for(tiny_models, tmp_path, batch_size=2), "en", "fr")
+    tr.backend = EchoBackend()
+    texts = ["a b c", "a", "a b c d e", "", "a b", "a b c d", "a"]
+    out = tr.translate(texts)
+    assert out == [t.upper() for t in texts]
+    assert tr.backend.batches == [["a b c d e", "a b c d"], ["a b c", "a b"], ["a"]]  # longest first, dups once
 
 
 def test_model_loaded_once_per_process(tiny_models, tmp_path):

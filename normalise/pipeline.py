@@ -412,6 +412,20 @@ def finish(run: Run) -> None:
         raise TranslationRequired("; ".join(st["message"] for st in run.translation_missing))
 
 
+TM_FILE = ".cache/translation-memory.sqlite"
+
+
+def with_default_memory(cfg: PipelineConfig, out_dir: str) -> PipelineConfig:
+    """Unless the config names one, keep the translation memory beside the outputs
+    (``<out>/.cache/translation-memory.sqlite``) so reruns and repeated sentences across runs
+    are translated once."""
+    if (cfg.stages.get("translate") or {}).get("tm_path"):
+        return cfg
+    import os
+
+    return cfg.with_stage("translate", tm_path=os.path.join(str(out_dir), TM_FILE))
+
+
 def run_pipeline(paths: list[str], out_dir: str, cfg: PipelineConfig | None = None,
                  progress: Progress | None = None) -> tuple[Run, Any]:
     """Run every stage and write the output contract under ``out_dir``; returns (run, run dir).
@@ -420,7 +434,7 @@ def run_pipeline(paths: list[str], out_dir: str, cfg: PipelineConfig | None = No
     """
     from .export import write_run
 
-    cfg = cfg or PipelineConfig()
+    cfg = with_default_memory(cfg or PipelineConfig(), out_dir)
     run = run_stages(paths, cfg, progress=progress)
     path = write_run(out_dir, run)
     finish(run)

@@ -180,3 +180,14 @@ def test_ingest_limits_come_from_the_config(tmp_path):
 
     _, docs, _ = stage_ingest([str(tmp_path / "long.txt")], cfg)
     assert docs[0].status == "quarantined" and "line" in docs[0].error
+
+
+def test_translation_memory_beside_outputs_makes_reruns_hits(tiny_models, tmp_path):
+    cfg = PipelineConfig(translate="require").with_stage(
+        "translate", models={k: str(v) for k, v in tiny_models.items()}, num_beams=1, max_new_tokens=24)
+    out = tmp_path / "out"
+    first, _ = run_pipeline([str(SEEDS / "003_7d28a0afa9b97a46.txt")], str(out), cfg)
+    again, _ = run_pipeline([str(SEEDS / "003_7d28a0afa9b97a46.txt")], str(out), cfg)
+    assert (out / ".cache" / "translation-memory.sqlite").is_file()
+    assert first.translation["en-fr"]["tm_misses"] > 0
+    assert again.translation["en-fr"]["tm_misses"] == 0 and again.translation["en-fr"]["tm_hits"] > 0

@@ -46,7 +46,16 @@ CASES = [
      ["Gen. Schulz und Oberstlt. Kraus kamen.", "Sie gingen bzw. fuhren nach Gao."]),
     ("de", "Am 3. Oktober kam er an. Er blieb z.B. zwei Tage.",
      ["Am 3. Oktober kam er an.", "Er blieb z.B. zwei Tage."]),
+    # Month abbreviations before a day or year, and "hon." (seen on real bilingual press releases)
+    ("fr", "Le sommet a eu lieu le 11 nov. 2022 \u00e0 Paris. Il a dur\u00e9 deux jours.",
+     ["Le sommet a eu lieu le 11 nov. 2022 \u00e0 Paris.", "Il a dur\u00e9 deux jours."]),
+    ("fr", "MONTR\u00c9AL, le 23 oct. 2024 - Air Canada a annonc\u00e9.", ["MONTR\u00c9AL, le 23 oct. 2024 - Air Canada a annonc\u00e9."]),
+    ("fr", "Le tr\u00e8s hon. Justin Trudeau a parl\u00e9. Il est parti.",
+     ["Le tr\u00e8s hon. Justin Trudeau a parl\u00e9.", "Il est parti."]),
+    ("en", "The talks ended on Oct. 3 in Paris. Then it left.", ["The talks ended on Oct. 3 in Paris.", "Then it left."]),
+    ("de", "Sie kam am 3. Okt. 2023 an. Dann ging sie.", ["Sie kam am 3. Okt. 2023 an.", "Dann ging sie."]),
     # Negative cases: real sentence ends must still split
+    ("en", "The vote was held in Nov. The result came later.", ["The vote was held in Nov.", "The result came later."]),
     ("en", "The army left. The U.N. stayed.", ["The army left.", "The U.N. stayed."]),
     ("en", "Is it over? Nobody knows! Talks resume today.", ["Is it over?", "Nobody knows!", "Talks resume today."]),
     ("fr", "Il est arriv\u00e9. Il est reparti.", ["Il est arriv\u00e9.", "Il est reparti."]),

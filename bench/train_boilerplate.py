@@ -216,7 +216,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--l2-dense", type=float, default=0.003)
     ap.add_argument("--l2-tokens", type=float, default=0.03)
-    ap.add_argument("--no-tokens", action="store_true", help="dense features only, no hashed words")
+    ap.add_argument("--no-tokens", action="store_true",
+                    help="dense features only, no hashed words (on leave-sites-out CV dev keep-F1 is "
+                         "0.917 with and without them; with them the model drops 27 instead of 19 of "
+                         "the other benches' 160 chrome lines and the same 2 lines of human statements)")
     ap.add_argument("--train-on", choices=("all", "candidates"), default="all",
                     help="rows to fit on: every non-empty line (default; chrome the rules caught "
                          "teaches vocabulary too) or only the lines the model decides")

@@ -26,7 +26,9 @@ Run::
     .venv/bin/python bench/train_boilerplate.py --dry-run    # report only
 
 Exit status 0 when it ran. Not done yet: no feature selection; folds are one fixed split of the
-sites (``--seed``), so the CV figure has the spread of a ~70-site sample.
+sites (``--seed``), so the CV figure has the spread of a ~70-site sample; the CV simulation
+applies the model's own drops only, not the second context pass that follows them in
+``classify_documents`` (``bench/boilerplate.py --split dev`` measures the whole classifier).
 """
 
 from __future__ import annotations

@@ -50,7 +50,8 @@ in this order for each document:
    leave-sites-out cross-validation for drop precision >= 0.985. Rules decide first; the model
    never touches a protected line, a heading with its paragraph after it, a line whose nearest
    good/chrome neighbours on both sides are good (inside the body), or a sentence-like line with
-   fewer than two distinct interface words.
+   fewer than two distinct interface words. When the model dropped something, the context step
+   runs once more, so a short line between two chrome lines the model found goes with them.
 
 Protected lines are never dropped by weak rules, repetition, menu runs or context: datelines and
 bylines ("May 3, 2022", "By Jane Doe", "Publié le 3 mai"), and fragments in progress (a line of two
@@ -875,6 +876,8 @@ def _model_step(lines: list[_Line], cfg: BoilerplateConfig, collect: list | None
         s = model.score(f)
         if s >= thr:
             _drop(lines[i], "stat:chrome-model", score=round(s, 3))
+    if cfg.context and any(ln.reason == "stat:chrome-model" for ln in lines):
+        _context(lines, cfg)  # chrome the model found is context for its short neighbours
 
 
 def collect_model_rows(docs: Iterable[Document], cfg: BoilerplateConfig | None = None) -> dict[str, list[tuple]]:

@@ -241,7 +241,7 @@ def _run(inputs: list[str], out: str, cfg: PipelineConfig, incremental: bool) ->
     t = time.perf_counter
     t0 = t()
     refs, refused = discover_task(inputs)
-    plan = plan_task(refs, out, cfg, full=not incremental)
+    plan = plan_task(quote(refs), out, cfg, full=not incremental)
     latest = Path(out) / "latest"
     if incremental and plan.nothing_new and latest.exists():
         msg = (f"Nothing new: {len(plan.unchanged)} documents unchanged (same bytes, config and code); "
@@ -273,7 +273,7 @@ def _run(inputs: list[str], out: str, cfg: PipelineConfig, incremental: bool) ->
     docs = [by_id[r.doc_id] for r in refs if r.doc_id in by_id]
     counts.update((d.doc_id, d.n_segments) for d in carried)
     t_clean = t()
-    run = align_task(quote(refs), quote(refused), quote(docs), quote(counts), cfg, tb, plan, out)
+    run = align_task(quote(refs), quote(refused), quote(docs), quote(counts), cfg, tb, quote(plan), out)
     todo = I.translation_todo(docs, run.metadata_skip, cfg)
     tr = I.TranslationResult()
     t1 = t()
@@ -302,7 +302,7 @@ def _run(inputs: list[str], out: str, cfg: PipelineConfig, incremental: bool) ->
     for w in run.warnings:
         logger.warning(w)
     run_dir = export_task(out, quote(run))
-    commit_task(out, run.run_id, quote(items), quote(new), quote(tr), quote(todo), plan)
+    commit_task(out, run.run_id, quote(items), quote(new), quote(tr), quote(todo), quote(plan))
     _publish(run, run_dir)
     logger.info("wrote %s (%d pairs)", run_dir, len(run.pairs))
     P.finish(run)  # raises TranslationRequired -> Failed state naming the missing model

@@ -128,15 +128,45 @@ class LineSummary:
 
 
 _NO_EVENTS: tuple = ()
+_INTERNED: dict[tuple, Any] = {}
+
+
+def _interned(key: tuple, make) -> Any:
+    """One shared read-only object per distinct value: a 10,000-document corpus has a few
+    hundred distinct (action, reason, events) line summaries, so each line costs a pointer."""
+    obj = _INTERNED.get(key)
+    if obj is None:
+        if len(_INTERNED) > 200_000:  # a long-lived serve process: keep the table bounded
+            _INTERNED.clear()
+        obj = _INTERNED[key] = make()
+    return obj
+
+
+def _slim_metadata(meta: dict[str, Any]) -> dict[str, Any]:
+    """In memory, a term occurrence keeps only its ``term_id`` (all the report counts); the
+    full occurrences (line, span, surface) stay in the blob."""
+    if not meta.get("terms"):
+        return meta
+    meta = dict(meta)
+    meta["terms"] = [_interned(("term", t.get("term_id")), lambda t=t: {"term_id": t.get("term_id")})
+                     for t in meta["terms"]]
+    return meta
+
+
+def _line_summary(action: str, reason: str, events: Iterable[dict[str, Any]], merged_into: int | None) -> LineSummary:
+    evs = []
+    for ev in events:
+        # what the report reads of an event: its action, reason, stage, and whether it absorbed a line
+        slim = tuple(sorted((k, True if k == "absorbed" else str(v)) for k, v in ev.items()
+                            if k in ("action", "reason", "stage", "absorbed")))
+        evs.append(_interned(("ev",) + slim, lambda slim=slim: dict(slim)))
+    ev_t = tuple(evs) or _NO_EVENTS
+    key = ("line", action, reason, tuple(id(e) for e in ev_t), merged_into)
+    return _interned(key, lambda: LineSummary(sys.intern(action), sys.intern(reason), ev_t, merged_into))
 
 
 def _summarise_line(r: LineRecord) -> LineSummary:
-    evs = tuple(
-        {k: sys.intern(str(v)) if k in ("action", "reason", "stage") else v for k, v in ev.items()
-         if k in ("action", "reason", "stage", "absorbed")}
-        for ev in r.events
-    ) or _NO_EVENTS
-    return LineSummary(sys.intern(r.action), sys.intern(r.reason), evs, r.merged_into)
+    return _line_summary(r.action, r.reason, r.events, r.merged_into)
 
 
 @dataclass
@@ -147,6 +177,8 @@ class StoredDocument(Document):
     Behaves like :class:`Document` for every reader in the pipeline (``audit_records``,
     ``clean_text``, ``live_lines``, ``counts``, ``lines`` for reason counts); it is not meant to
     be modified: stages that change lines must run on the full document before it is stored.
+    ``metadata["terms"]`` keeps only each occurrence's ``term_id`` (shared objects); the full
+    occurrences are in the blob.
     """
 
     blob: str = ""
@@ -354,7 +386,8 @@ class StateStore:
     @staticmethod
     def _light(doc_fields: Document | dict[str, Any], lines: list, path: Path, key: str,
                mt_done: bool = False, n_segments: int = 0) -> StoredDocument:
-        f = _light_fields(doc_fields) if isinstance(doc_fields, Document) else doc_fields
+        f = dict(_light_fields(doc_fields) if isinstance(doc_fields, Document) else doc_fields)
+        f["metadata"] = _slim_metadata(f["metadata"])
         sd = StoredDocument(**f, blob=str(path), key=key, mt_done=mt_done, n_segments=n_segments)
         sd.lines = lines  # type: ignore[assignment]
         return sd
@@ -368,7 +401,7 @@ class StateStore:
         key, mt_done = row
         path = self.blob_path(doc_id, key)
         heavy = _read_blob(str(path))
-        lines = [LineSummary(sys.intern(a), sys.intern(r), tuple(ev) or _NO_EVENTS, m) for a, r, ev, m in heavy["lines"]]
+        lines = [_line_summary(a, r, ev, m) for a, r, ev, m in heavy["lines"]]
         return self._light(heavy["light"], lines, path, key, bool(mt_done), len(heavy["segments"]))
 
     def load_pairs(self, doc_id: str) -> tuple[list[Pair], list[Rejected]]:

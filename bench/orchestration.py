@@ -141,6 +141,8 @@ def child(mode: str, docs: Path, out: Path, chunk: int, home: Path, code: Path, 
     if p.returncode != 0:
         raise SystemExit(f"{mode} run failed ({p.returncode}):\n{texts.get('err', '')[-3000:]}")
     res = json.loads(texts["out"].strip().splitlines()[-1])
+    if res["docs"] != len(list(Path(docs).iterdir())):
+        raise SystemExit(f"{mode} run saw {res['docs']} documents, not {len(list(Path(docs).iterdir()))}")
     res.update(mode=mode, process_seconds=round(wall, 2), peak_rss_mb=round(ru.ru_maxrss / 1024, 1))
     return res
 
@@ -191,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     try:
         for n in args.sizes:
-            docs = generate(n, work)
+            docs = generate(n, work).resolve()  # ingest refuses symlinks that leave the named root
             skipped = {"seconds": float("nan"), "call_seconds": float("nan"), "peak_rss_mb": float("nan")}
             lib = (child("library", docs, work / f"out_lib_{n}", args.chunk_size, home, code, None)
                    if "library" in args.modes else skipped)

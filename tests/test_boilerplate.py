@@ -120,6 +120,109 @@ CHROME = [
 ]
 
 
+# notices added with the third batch of dev pages (paywalls, consent, comments, live tickers,
+# players, licences, pagination, sources, file names); wording varied from the pages' own
+CHROME_3 = [
+    ("Pour poursuivre la lecture de cet article, abonnez-vous dès maintenant", "subscribe:paywall"),
+    ("...pour lire la suite, rejoignez la communauté de nos lecteurs abonnés", "subscribe:paywall"),
+    ("Cet article fait partie de l'édition abonnés. Pour lire la suite, profitez de notre offre", "subscribe:paywall"),
+    ("1er mois à 1€", "subscribe:paywall"),
+    ("1 month for 1 €", "subscribe:paywall"),
+    ("à partir de 2,99 € par mois, sans engagement", "subscribe:paywall"),
+    ("Le Figaro reserves this article for its subscribers", "subscribe:paywall"),
+    ("Dieser Artikel steht nur unseren Abonnenten zur Verfügung.", "subscribe:paywall"),
+    ("Damit Sie den Artikel vollständig lesen können, benötigen Sie ein Online-Abonnement.", "subscribe:paywall"),
+    ("Sie sind bereits registriert?", "subscribe:login"),
+    ("Hier einloggen", "subscribe:login"),
+    ("This site is using cookies to give you the best experience", "cookie:banner"),
+    ("Your cookie preferences have been saved.", "cookie:banner"),
+    ("Wir benötigen Ihre Zustimmung, um den Podcast anzuzeigen", "cookie:consent-wall"),
+    ('Durch Klick auf "Akzeptieren" geben Sie Ihre Einwilligung für die Datenübermittlung.', "cookie:consent-wall"),
+    ("Vos réactions doivent respecter nos CGU.", "comments:prompt"),
+    ("Connectez-vous à votre compte franceinfo pour commenter.", "comments:prompt"),
+    ("Vidéo suivante dans 10 secondes", "media:player"),
+    ("Ce direct est désormais terminé.", "widget:live-ended"),
+    ("Dieser Ticker ist beendet. Alle weiteren Entwicklungen finden Sie in unserem neuen Ticker.", "widget:live-ended"),
+    ("You are welcome to republish this article online under a Creative Commons licence.", "footer:copyright"),
+    ("Creative Commons License", "footer:copyright"),
+    ("Artikel 3 von 12", "nav:pagination"),
+    ("We will use your email address only for sending you newsletters.", "subscribe:newsletter"),
+    ("Média d'origine : Le Monde", "credit:source"),
+    ("Source : Radio Bleu Isère", "credit:source"),
+    ("famille-plage-ete-1024x680", "caption:filename"),
+    ("imgp1309_1.jpg", "media:file"),  # the older file-name rule fires first
+    ("Symbolfoto / Archiv", "caption:label"),
+    ("epa07418008 General view of the stadium before the second leg soccer match in Paris, France.", "caption:agency"),
+]
+
+
+@pytest.mark.parametrize("line,reason", CHROME_3)
+def test_notice_line_is_dropped(line, reason):
+    action, got = verdict(line)
+    assert (action, got) == ("drop", reason), line
+
+
+# sentences that share words with those notices: kept
+PROSE_3 = [
+    ("Pour lire la suite de son rapport, il faut attendre la publication complète en mars prochain.", P_FR),
+    ("Le premier mois à 1 euro a attiré de nombreux abonnés, selon la direction du journal.", P_FR),
+    ("Dieser Artikel des Grundgesetzes steht seit Jahren in der Kritik der Opposition.", P_DE),
+    ("The source of the leak was never identified, the inquiry concluded in its final report.", P_EN),
+    ("Source : the ministry said the figures were provisional and would be revised in March.", P_EN),
+    ("Ce direct entre les deux candidats a réuni plus de quinze millions de téléspectateurs.", P_FR),
+    ("By clicking through the archive, researchers found letters that had been lost for decades.", P_EN),
+    ("Creative Commons licences let authors share their work while keeping some rights, she said.", P_EN),
+]
+
+
+@pytest.mark.parametrize("line,paras", PROSE_3)
+def test_sentence_near_a_notice_is_kept(line, paras):
+    action, reason = verdict(line, paras)
+    assert action != "drop", reason
+
+
+def test_alt_text_before_its_caption_is_dropped():
+    doc = run(["Minimum wage to rise in January", P_EN[0],
+               "Workers queue outside a factory in the north.",
+               "Workers queue outside a factory in the north. Photograph: Jane Doe/AFP", P_EN[1], P_EN[2]])[0]
+    assert (doc.lines[2].action, doc.lines[2].reason) == ("drop", "caption:alt-text")
+    assert doc.lines[3].reason == "caption:credited"
+    # negative: a paragraph that a caption merely quotes from is not alt text (the caption is not
+    # its continuation)
+    doc = run(["Minimum wage to rise in January", P_EN[0], P_EN[1],
+               "A crowd outside the ministry. Photograph: Jane Doe/AFP", P_EN[2]])[0]
+    assert doc.lines[2].action == "keep"
+
+
+def test_copyright_sign_after_a_credit_label_is_a_credit():
+    doc = run(["Minimum wage to rise in January", P_EN[0], "Heavy rain in the valley. - Foto: © shutterstock", P_EN[1]])[0]
+    assert (doc.lines[2].action, doc.lines[2].reason) == ("drop", "caption:credited")
+    # negative: "Photo: what it shows" in prose without a holder is not a credit
+    doc = run(["Minimum wage to rise in January", P_EN[0], "He added one detail. Photo: the family at the beach", P_EN[1]])[0]
+    assert doc.lines[2].action == "keep"
+
+
+def test_truncated_summary_printed_before_the_article_is_a_duplicate():
+    summary = P_EN[0] + " " + P_EN[1][:40] + "…"
+    doc = run(["Minimum wage to rise in January", summary, P_EN[0], P_EN[1], P_EN[2]])[0]
+    assert (doc.lines[1].action, doc.lines[1].reason) == ("drop", "duplicate:summary")
+    assert all(r.action == "keep" for r in doc.lines[2:5])
+    # negative: an ellipsis line that the article does not repeat (a quote trailing off) stays
+    doc = run(["Minimum wage to rise in January", P_EN[0],
+               "The minister paused and said that the figures, if confirmed, would change everything…", P_EN[1]])[0]
+    assert doc.lines[2].action == "keep"
+
+
+def test_long_prose_cut_short_is_not_dropped_on_context():
+    cut = "Le changement de la matière et de ses propriétés permet de transférer de l'énergie vers les"
+    doc = run(["Minimum wage to rise in January", P_FR[0], P_FR[1], "Partager", cut])[0]
+    assert doc.lines[4].action == "keep", doc.lines[4].reason
+    # negative: without it being prose (a run of names) the context still decides
+    doc = run(["Minimum wage to rise in January", P_FR[0], P_FR[1], "Partager",
+               "Elections Politique Economie Sport Culture Sciences Planète Vidéos Podcasts Newsletters Archives Contact"])[0]
+    assert doc.lines[4].action == "drop"
+
+
 @pytest.mark.parametrize("line,reason", CHROME)
 def test_chrome_line_is_dropped(line, reason):
     action, got = verdict(line)
@@ -474,7 +577,8 @@ READER_PROMPTS = [
 @pytest.mark.parametrize("line", READER_PROMPTS)
 def test_reader_prompt_outside_the_article_is_dropped(line):
     doc = run([line, "Wages to rise in January", P_EN[0], P_EN[1]])[0]
-    assert doc.lines[0].action == "drop" and doc.lines[0].reason == "prompt:reader"
+    # the newsletter notice is also named by a rule now (subscribe:newsletter), which fires first
+    assert doc.lines[0].action == "drop" and doc.lines[0].reason in ("prompt:reader", "subscribe:newsletter")
 
 
 def test_reader_address_inside_the_article_is_kept():
@@ -585,9 +689,21 @@ def place(line: str, where: str, paras: list[str]) -> tuple[list[str], int]:
 MODEL_CHROME = [
     ("Watch our evening bulletin live on TV and stream it on the app.", P_EN),
     ("Recevez chaque matin notre newsletter gratuite dans votre boîte mail.", P_FR),
-    ("Téléchargez notre application pour suivre l'actualité en direct.", P_FR),
-    ("Um diesen Inhalt zu sehen, müssen Sie der Datenschutzerklärung zustimmen.", P_DE),
 ]
+# the same kind of chrome that the model, retrained on 117 dev pages with a threshold that loses no
+# content line in leave-sites-out CV, scores just below its threshold (0.81-0.85): rules name it
+RULE_PROSE_CHROME = [
+    ("Téléchargez notre application pour suivre l'actualité en direct.", P_FR, "app:download"),
+    ("Um diesen Inhalt zu sehen, müssen Sie der Datenschutzerklärung zustimmen.", P_DE, "cookie:consent-wall"),
+]
+
+
+@pytest.mark.parametrize("line,paras,reason", RULE_PROSE_CHROME)
+@pytest.mark.parametrize("where", ["end", "top", "mid"])
+def test_prose_like_chrome_named_by_rules_is_dropped_anywhere(line, paras, reason, where):
+    lines, k = place(line, where, paras)
+    rec = run(lines)[0].lines[k]
+    assert (rec.action, rec.reason) == ("drop", reason), line
 
 
 @pytest.mark.parametrize("line,paras", MODEL_CHROME)

@@ -12,8 +12,10 @@ What it does:
 3. estimates generalisation honestly with cross-validation BY SITE: sites are split into
    ``--folds`` groups, each group's pages are scored by a model trained on the other sites only;
 4. picks the threshold on those out-of-fold scores: the lowest score at which the CV figures keep
-   drop precision >= ``--min-drop-precision`` (default 0.985, a margin over the 0.97 target) and
-   lose at most ``--max-lost`` content lines on the whole dev split;
+   drop precision >= ``--min-drop-precision`` (default 0.97, the issue's target: on the 117-page
+   dev split the rules and context alone are at 0.971, so a stricter floor switches the model off)
+   and lose at most ``--max-lost`` content lines to the model on the whole dev split (default 0:
+   a real sentence dropped is worse than chrome kept);
 5. trains on all dev pages and writes ``normalise/data/boilerplate/chrome_model.json`` (weights,
    threshold, the command, the sha256 of the dev pages it saw, the CV figures).
 
@@ -225,8 +227,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--train-on", choices=("all", "candidates"), default="all",
                     help="rows to fit on: every non-empty line (default; chrome the rules caught "
                          "teaches vocabulary too) or only the lines the model decides")
-    ap.add_argument("--min-drop-precision", type=float, default=0.985)
-    ap.add_argument("--max-lost", type=int, default=2, help="most content lines the model may drop in CV")
+    ap.add_argument("--min-drop-precision", type=float, default=0.97)
+    ap.add_argument("--max-lost", type=int, default=0, help="most content lines the model may drop in CV (default 0)")
     ap.add_argument("--dry-run", action="store_true", help="do not write the weights")
     ap.add_argument("--out", default=str(OUT))
     args = ap.parse_args(argv)

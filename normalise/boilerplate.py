@@ -302,6 +302,10 @@ def _credit_patterns() -> dict[str, re.Pattern[str]]:
         # glued at the end of a caption: "...Armed ForcesImage: Souleymane Ag Anara/AFP"
         "glued": re.compile(
             rf"^(?P<body>.*?\S)\s*(?P<credit>\(?(?:{_CREDIT_LABELS})\s?:\s?[^:()]{{2,120}}\)?)$"),
+        # at the end of a caption, an agency and its photographer in brackets: "(KEYSTONE/Name)",
+        # "(AP Photo/Name)", "(Reuters/Name)"; a bare "(Reuters)" may end a wire paragraph and is not
+        "agency_paren": re.compile(
+            rf"^(?P<body>.*?\S)\s*(?P<credit>\((?:{ag})(?:\s?photo)?\s?/\s?[^()/]{{2,60}}\))$", re.IGNORECASE),
         # "Name, Title (2020). Courtesy of the artist and X Gallery, NY."
         "courtesy": re.compile(
             r"^(?P<body>.*?\S)\s*(?P<credit>(?:Courtesy(?: of)?|Avec l'aimable autorisation (?:de |d')|"
@@ -505,6 +509,9 @@ def _glued_credit(ln: _Line) -> tuple[str, str] | None:
         else None
     if m and _COURTESY_OF.search(m.group("credit")):
         return m.group("body"), m.group("credit").rstrip(". ")
+    m = pats["agency_paren"].match(text) if text.endswith(")") and "/" in text else None
+    if m:  # "... Tuesday, September 5, 2017. (KEYSTONE/Salvatore Di Nolfi)": agency/photographer
+        return m.group("body"), m.group("credit").strip("() ")
     if ":" not in text:
         return None
     m = pats["glued"].match(text)

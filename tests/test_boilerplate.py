@@ -202,6 +202,17 @@ def test_copyright_sign_after_a_credit_label_is_a_credit():
     assert doc.lines[2].action == "keep"
 
 
+def test_agency_and_photographer_in_brackets_end_a_caption():
+    cap = "The new chairman speaks to the media in Geneva, Switzerland, Tuesday, September 5, 2017. (KEYSTONE/Salvatore Di Nolfi)"
+    doc = run(["Minimum wage to rise in January", P_EN[0], cap, P_EN[1]])[0]
+    assert (doc.lines[2].action, doc.lines[2].reason) == ("drop", "caption:credited")
+    assert "KEYSTONE/Salvatore Di Nolfi" in doc.metadata["credits"]
+    # negative: a wire paragraph that ends with the agency alone is the story
+    para = "The ministry said the talks would resume next week in Geneva, according to officials (Reuters)"
+    doc = run(["Minimum wage to rise in January", P_EN[0], para, P_EN[1]])[0]
+    assert doc.lines[2].action == "keep", doc.lines[2].reason
+
+
 def test_truncated_summary_printed_before_the_article_is_a_duplicate():
     summary = P_EN[0] + " " + P_EN[1][:40] + "…"
     doc = run(["Minimum wage to rise in January", summary, P_EN[0], P_EN[1], P_EN[2]])[0]

@@ -55,7 +55,7 @@ from prefect.utilities.annotations import quote
 from normalise import incremental as I
 from normalise import pipeline as P
 from normalise.config import PipelineConfig
-from normalise.export import write_run
+from normalise.export import ensure_writable, write_run
 from normalise.report import document_rows, render_report
 
 MAX_TABLE_ROWS = 2000
@@ -232,6 +232,7 @@ def normalise_flow(inputs: list[str], out: str = "outputs", translate: str = "au
     nothing is new the run writes nothing and returns ``<out>/latest``.
     """
     cfg = PipelineConfig.from_mapping({**(config or {}), "translate": translate})
+    ensure_writable(out)  # a read-only or full output directory: OutputError saying what to do
     with inbox_lock(out):
         return _run(inputs, out, cfg, incremental)
 

@@ -308,11 +308,6 @@ def test_cli_exits_non_zero_with_clear_message(tmp_path, kind, out_name, message
     assert proc.returncode != 0, proc.stdout[-2000:]
     assert message in proc.stderr, proc.stderr[-3000:]
     assert not (out / "latest").exists()
-    if kind == "ro" and "OutputError" not in proc.stderr and ".state" in proc.stderr:
-        # The flow's incremental lock creates <out>/.state before export runs, so the operator
-        # sees a bare OSError without the fix. Wanted (flows/, not this module): call
-        # normalise.export.ensure_writable(out) first (tested in test_export.py).
-        pytest.xfail("flows/ touches <out>/.state before export: bare OSError, no fix in the message")
     assert "OutputError" in proc.stderr and "--out" in proc.stderr, proc.stderr[-3000:]
 
 

@@ -119,6 +119,43 @@ class _Collector:
             c.variants.append(variant)
 
 
+    def add_tally(self, kind: str, surface: str, lang: str, tally: "_Tally", variant: str | None = None) -> None:
+        """Same effect as one :meth:`add` per tallied hit, without having kept every hit."""
+        key = (kind, fold(surface).lower())
+        c = self.cands.get(key)
+        if c is None:
+            c = self.cands[key] = Candidate(cand_id=_cand_id(kind, surface), kind=kind, surface=surface, lang=lang)
+        c.count += tally.count
+        for d in tally.docs:
+            if d not in c.docs:
+                c.docs.append(d)
+        for ctx in tally.contexts:
+            if len(c.contexts) < 3 and ctx not in c.contexts:
+                c.contexts.append(ctx)
+        if variant and variant not in c.variants and variant != c.surface:
+            c.variants.append(variant)
+
+
+class _Tally:
+    """Hits of one form, kept small: a count, the documents (once each) and the first contexts.
+    Keeping every hit made memory grow with the corpus (every capitalised token of every
+    document, with its context)."""
+
+    __slots__ = ("count", "docs", "contexts", "lang")
+
+    def __init__(self, lang: str = "") -> None:
+        self.count = 0
+        self.docs: dict[str, None] = {}
+        self.contexts: list[str] = []
+        self.lang = lang
+
+    def add(self, doc_id: str, context: str) -> None:
+        self.count += 1
+        self.docs.setdefault(doc_id, None)
+        if len(self.contexts) < 3 and context not in self.contexts:
+            self.contexts.append(context)
+
+
 def _covered(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s < end and start < e for s, e in spans)
 
@@ -225,8 +262,8 @@ def discover_candidates(docs: Iterable[Document], tb: Termbase, min_count: int =
     skip = set(lists["acronym_skip_words"])
     en_accented = {w.lower() for w in lists["english_accented"]}
     col = _Collector()
-    spellings: dict[str, dict[str, list[tuple[str, str]]]] = {}
-    acronyms: dict[str, list[tuple[str, str, str]]] = {}
+    spellings: dict[tuple[str, str], dict[str, _Tally]] = {}
+    acronyms: dict[str, _Tally] = {}
     definitions: dict[str, str] = {}
     near_forms = _one_word_forms(tb)
     for doc in docs:
@@ -237,12 +274,12 @@ def discover_candidates(docs: Iterable[Document], tb: Termbase, min_count: int =
             for m in _ACRONYM.finditer(text):
                 a = m.group(1)
                 if sum(c.isupper() for c in a) >= 2 and not _covered(spans, *m.span()):
-                    acronyms.setdefault(a, []).append((doc.doc_id, lang, _context(text, *m.span())))
+                    acronyms.setdefault(a, _Tally(lang)).add(doc.doc_id, _context(text, *m.span()))
             for m in re.finditer(r"(?<!\w)[^\W\d_]+", text):
                 w = m.group(0)
                 if w[:1].isupper() and len(w) > 2 and not _covered(spans, m.start(), m.end()):
-                    spellings.setdefault((lang, fold(w).lower()), {}).setdefault(w, []).append(
-                        (doc.doc_id, _context(text, m.start(), m.end())))
+                    spellings.setdefault((lang, fold(w).lower()), {}).setdefault(w, _Tally(lang)).add(
+                        doc.doc_id, _context(text, m.start(), m.end()))
                     key = fold(w).lower()
                     if len(w) >= 5 and key not in near_forms:
                         near = next((f for k, f in near_forms.items() if k[0] == key[0] and within_one_edit(key, k)),
@@ -268,8 +305,8 @@ def discover_candidates(docs: Iterable[Document], tb: Termbase, min_count: int =
                         and not _covered(spans, m.start(1), m.end(1))):
                     col.add("quoted-foreign", inner, doc.doc_id, lang, _context(text, m.start(1), m.end(1)))
     for a, lf in definitions.items():
-        for doc_id, lang, ctx in acronyms.get(a, ()):
-            col.add("acronym-fr-expansion", a, doc_id, lang, ctx, variant=lf)
+        if a in acronyms:
+            col.add_tally("acronym-fr-expansion", a, acronyms[a].lang, acronyms[a], variant=lf)
     for (lang, _key), forms in spellings.items():
         if len(forms) < 2:
             continue
@@ -277,10 +314,9 @@ def discover_candidates(docs: Iterable[Document], tb: Termbase, min_count: int =
         plain = [f for f in forms if not any(c in letters for c in f)]
         if not accented or not plain:
             continue
-        best = max(accented, key=lambda f: len(forms[f]))
-        for f, hits in forms.items():
-            for doc_id, ctx in hits:
-                col.add("two-spellings", best, doc_id, lang, ctx, variant=f)
+        best = max(accented, key=lambda f: forms[f].count)
+        for f, tally in forms.items():
+            col.add_tally("two-spellings", best, lang, tally, variant=f)
     weights = lists["weights"]
     out = [c for c in col.cands.values() if c.count >= min_count]
     for c in out:

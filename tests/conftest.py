@@ -27,3 +27,15 @@ def tiny_models(tmp_path_factory) -> dict[str, Path]:
         "en-fr": build_tiny_marian(root / "opus-mt-en-fr", "en", "fr", seed=0),
         "fr-en": build_tiny_marian(root / "opus-mt-fr-en", "fr", "en", seed=1),
     }
+
+
+@pytest.fixture(scope="module")
+def harness(tmp_path_factory):
+    """A Prefect test harness (temporary server and database) for the flow tests of one module;
+    its PREFECT_HOME is a temp dir. Starting one costs ~13 s, so flow tests share it per module."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ["PREFECT_HOME"] = str(tmp_path_factory.mktemp("prefect_home"))
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

@@ -175,12 +175,6 @@ PROSE_3 = [
 ]
 
 
-@pytest.mark.parametrize("line,paras", PROSE_3)
-def test_sentence_near_a_notice_is_kept(line, paras):
-    action, reason = verdict(line, paras)
-    assert action != "drop", reason
-
-
 def test_alt_text_before_its_caption_is_dropped():
     doc = run(["Minimum wage to rise in January", P_EN[0],
                "Workers queue outside a factory in the north.",
@@ -264,7 +258,7 @@ PROSE = [
 ]
 
 
-@pytest.mark.parametrize("line,paras", PROSE)
+@pytest.mark.parametrize("line,paras", PROSE + PROSE_3)
 def test_prose_that_looks_like_chrome_is_kept(line, paras):
     action, reason = verdict(line, paras)
     assert action != "drop", reason

@@ -17,8 +17,9 @@ What it does, for every page:
    (a line merged into another or repaired is still content the pipeline keeps).
 
 Pages are in three splits (PROVENANCE.md): ``dev`` pages may be used to tune the classifier;
-``test`` pages come from sites not in ``dev``, and ``test2`` (a fresh blind split) from sites in
-neither; both held-out splits are for reporting only, so the error list and the
+``test`` pages come from sites not in ``dev``, ``test2`` (a fresh blind split) from sites in
+neither, and ``test3`` (a second fresh blind split, labelled once ``test2`` had been measured
+often) from sites in none of the others; the held-out splits are for reporting only, so the error list and the
 per-reason/per-detail tables and the per-site rows cover dev pages unless ``--test-errors`` is
 given. The figures are printed per split (``split=dev``, ``split=test``, ``split=test2``) and per
 language inside each split; ``--split test2`` runs one split.
@@ -73,8 +74,9 @@ DETAILS = (
 LANGS = ("en", "fr", "de")
 #: ``dev`` pages may be used to tune the classifier; the held-out splits (``test``: sites not in
 #: ``dev``; ``test2``: a fresh blind split from sites in neither, labelled after ``test`` had been
-#: looked at) are for reporting only, their errors are listed only on request (see PROVENANCE.md).
-SPLITS = ("dev", "test", "test2")
+#: looked at; ``test3``: the same again once ``test2`` had been measured often) are for reporting
+#: only, their errors are listed only on request (see PROVENANCE.md).
+SPLITS = ("dev", "test", "test2", "test3")
 #: Splits whose errors (and per-reason/per-detail tables) are hidden unless ``--test-errors``.
 HELD_OUT = tuple(s for s in SPLITS if s != "dev")
 PAGE_NAME = re.compile(r"^(en|fr|de)_\d{2,3}\.tsv$")
@@ -314,7 +316,7 @@ def score_lines(results: Iterable[LineResult]) -> dict[str, Any]:
 
 
 def _split_key(key: str) -> tuple[int, str]:
-    """Order ``dev``, ``test``, ``test2`` (then anything else), keeping ``split/lang`` keys grouped."""
+    """Order ``dev``, ``test``, ``test2``, ``test3`` (then anything else), keeping ``split/lang`` keys grouped."""
     split, _, rest = key.partition("/")
     return (SPLITS.index(split) if split in SPLITS else len(SPLITS), rest)
 
@@ -629,7 +631,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="only these splits (repeatable; note cross-document evidence then sees fewer pages)")
     ap.add_argument("--stats", action="store_true", help="print dev-set statistics and exit (no cleaner)")
     ap.add_argument("--test-errors", action="store_true",
-                    help="also list errors on held-out pages (test, test2; default: dev pages only)")
+                    help="also list errors on held-out pages (test, test2, test3; default: dev pages only)")
     ap.add_argument("--bootstrap", type=int, default=1000, metavar="N",
                     help="page-level bootstrap resamples for the 95%% intervals (0: off; default 1000)")
     ap.add_argument("--order", choices=("langid-first", "pipeline"), default="langid-first",

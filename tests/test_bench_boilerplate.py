@@ -86,8 +86,22 @@ def test_blind_split_test2_size_and_chrome(pages):
         assert any(g.label == "boilerplate" for g in p.lines), f"{p.page_id}: no chrome"
 
 
+def test_blind_split_test3_is_from_sites_in_no_other_split(pages):
+    # test3 was labelled once test2's figures had been taken many times: fresh sites, one page each
+    test3 = [p for p in pages if p.split == "test3"]
+    if not test3:
+        pytest.skip("no test3 pages yet")
+    seen = {p.site for p in pages if p.split != "test3"}
+    clash = sorted(seen & {p.site for p in test3})
+    assert not clash, f"test3 pages from sites already in other splits: {clash}"
+    sites = [p.site for p in test3]
+    assert len(sites) == len(set(sites))
+    for p in test3:
+        assert any(g.label == "boilerplate" for g in p.lines), f"{p.page_id}: no chrome"
+
+
 def test_held_out_splits_are_every_split_but_dev():
-    assert bb.HELD_OUT == ("test", "test2")
+    assert bb.HELD_OUT == ("test", "test2", "test3")
     assert set(bb.SPLITS) == {"dev", *bb.HELD_OUT}
 
 

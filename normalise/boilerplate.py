@@ -203,6 +203,7 @@ class BoilerplateConfig:
     model_protect_flanked: bool = True
     model_sentence_min_iface: int = 2
     model_min_iface: int = 1
+    model_header_any: bool = False
 
 
 # --------------------------------------------------------------------------------------------
@@ -302,6 +303,17 @@ def _credit_patterns() -> dict[str, re.Pattern[str]]:
         # glued at the end of a caption: "...Armed ForcesImage: Souleymane Ag Anara/AFP"
         "glued": re.compile(
             rf"^(?P<body>.*?\S)\s*(?P<credit>\(?(?:{_CREDIT_LABELS})\s?:\s?[^:()]{{2,120}}\)?)$"),
+        # the same without a colon, after the caption's last sentence or a dash: "... at work. Picture
+        # by Victoria Jones / PA Wire.", "... Grand Est. Photo archives Karim SIARI", "... deux
+        # lances - Illustration Adobe Stock" (the value must then name someone: see _credit_value_ok)
+        "glued_label": re.compile(
+            rf"^(?P<body>.*?(?:[.!?…»”)]|\s[-–—|]))\s*(?P<credit>(?:{_CREDIT_LABELS})"
+            rf"(?:\s+(?:by|von|par|de|d'archives|archives?|archiv))?\s+(?P<value>[^:()]{{2,80}}?))\.?$"),
+        # a credit in brackets or "Name/AGENCY" printed BEFORE the caption: "(picture alliance / dpa /
+        # Hendrik Schmidt)Azubimangel in Kleinstbetrieben", "Philipp Schulze/dpa Meist unterbesetzt: ..."
+        "leading": re.compile(
+            rf"^(?:\((?P<paren>[^()]{{2,80}}/[^()]{{2,80}})\)|(?P<slash>(?:[A-ZÀ-Ý][\w'-]+\s){{1,3}}"
+            rf"[A-ZÀ-Ý][\w'-]+\s?/\s?{ag}))\s*(?P<body>[A-ZÀ-Ý\"„«“].{{10,}})$"),
         # at the end of a caption, an agency and its photographer in brackets: "(KEYSTONE/Name)",
         # "(AP Photo/Name)", "(Reuters/Name)"; a bare "(Reuters)" may end a wire paragraph and is not
         "agency_paren": re.compile(
@@ -329,6 +341,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]*)?")
 _KEY = re.compile(r"[\W_]+")
 _TERMINAL = re.compile(r"[.!?…;]['\"”’»)\]]*$|[.!?]\s*\(\w[^()]{0,40}\)$")
 _ELLIPSIS = re.compile(r"(…|\.\.\.)\s*['\"”’»)\]]*$")
+_SENTENCE_BREAK = re.compile(r"[.!?…][\"”’»)]?\s+(?=[A-ZÀ-Ý„“«\"])")
 _OPEN_END = re.compile(r"[(\[{«“„]\s*$")
 _FRAGMENT_START = re.compile(r"^[,;:.)\]}»”’\-–—]|^[a-zàâäçéèêëîïôöûùüÿœæß]")
 _MONTHS = (
@@ -512,6 +525,14 @@ def _glued_credit(ln: _Line) -> tuple[str, str] | None:
     m = pats["agency_paren"].match(text) if text.endswith(")") and "/" in text else None
     if m:  # "... Tuesday, September 5, 2017. (KEYSTONE/Salvatore Di Nolfi)": agency/photographer
         return m.group("body"), m.group("credit").strip("() ")
+    m = pats["leading"].match(text) if ("/" in text and len(text) <= 300) else None
+    if m:
+        credit = (m.group("paren") or m.group("slash")).strip()
+        if any(w.lower() in _agency_words() for w in re.split(r"[\s/]+", credit)):
+            return m.group("body"), credit
+    m = pats["glued_label"].match(text) if len(text) <= 300 else None
+    if m and _credit_value_ok(m.group("value")):
+        return m.group("body").rstrip(" -–—|"), m.group("credit").rstrip(". ")
     if ":" not in text:
         return None
     m = pats["glued"].match(text)
@@ -551,14 +572,24 @@ def _copyright_credit(ln: _Line) -> tuple[str, str] | None:
     if not m or len(m.group("body")) < 3:
         return None
     credit = m.group("credit").strip(" ()")
-    words = credit.replace("/", " ").split()
-    # the credit names someone or something: capitalised words, an agency, or a "Name/Source" pair
-    if not words or len(words) > 8 or not any(c.isalpha() for c in credit):
-        return None
-    if not ("/" in credit or all(w[:1].isupper() or w[:1].isdigit() or w in ("de", "von", "van", "da", "di", "-", "&")
-                                 for w in words)):
+    if not any(c.isalpha() for c in credit) or not ("/" in credit or _credit_value_ok(credit)):
         return None
     return m.group("body"), credit
+
+
+_NAME_LINKS = frozenset({"de", "du", "von", "van", "da", "di", "le", "la", "-", "–", "&", "|", "/", "and", "et", "und"})
+
+
+def _credit_value_ok(value: str) -> bool:
+    """What a credit names: at most 8 words, each capitalised, a number, an agency ("dpa") or a
+    link word ("von", "&", "|"), with at least one letter: "Victoria Jones / PA Wire", "dpa |
+    Philipp Schulze", "Karim SIARI"; never running prose ("what the picture shows")."""
+    words = value.replace("/", " / ").split()
+    if not words or len(words) > 8 or not any(c.isalpha() for c in value):
+        return False
+    agencies = _agency_words()
+    return all(w[:1].isupper() or w[:1].isdigit() or w in _NAME_LINKS or w.lower().strip(".,") in agencies
+               for w in words)
 
 
 def _is_good_paragraph(ln: _Line, cfg: BoilerplateConfig) -> bool:
@@ -737,8 +768,11 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
         if ln.verdict or ln.protected or len(ln.key) < cfg.alt_text_min_chars:
             continue
         nxt = lines[i + 1] if i + 1 < n else None
+        # an alt text is one phrase or sentence; several sentences printed before their credited
+        # copy are a gallery slide's own text (the credited copy is the caption)
         if nxt is not None and nxt.verdict == "bad" and nxt.reason.startswith(("caption", "credit:image")) \
-                and nxt.key.startswith(ln.key) and len(nxt.key) > len(ln.key):
+                and nxt.key.startswith(ln.key) and len(nxt.key) > len(ln.key) \
+                and len(_SENTENCE_BREAK.findall(ln.text)) == 0:
             _drop(ln, "caption:alt-text", caption=nxt.rec.line)
             continue
         if _ELLIPSIS.search(ln.text) and len(ln.text) >= cfg.summary_min_chars:
@@ -901,7 +935,8 @@ def _model_step(lines: list[_Line], cfg: BoilerplateConfig, collect: list | None
 
     def sentence_ok(ln: _Line, f: dict[str, float]) -> bool:
         # "Subscribe to the idea that sanctions work and you will be disappointed by the results."
-        if f["_iface_n"] < cfg.model_min_iface:
+        header = cfg.model_header_any and f["before_body"] and not ln.sentence
+        if f["_iface_n"] < cfg.model_min_iface and not header:
             return False  # no web-interface word at all: not the model's to drop (titles, names, verse)
         return not (ln.sentence and f["_iface_n"] < cfg.model_sentence_min_iface)
 
@@ -1095,6 +1130,12 @@ def chrome_features(lines: list[_Line], doc_nonlatin: float, cfg: BoilerplateCon
     last_good = max((i for i, g in enumerate(good) if g), default=-1)
     good_idx = [i for i, g in enumerate(good) if g]
     head = [_headline_shape(ln) and ln.verdict != "bad" for ln in lines]
+    # the page header: kept lines between the top and the first full paragraph; the article's
+    # title is the last heading-like line there with a paragraph after it (``guard``)
+    title_at = max((i for i in range(min(first_good, n)) if lines[i].guard and lines[i].verdict != "bad"), default=-1)
+    kept_after = [0] * (n + 1)
+    for j in range(min(first_good, n) - 1, -1, -1):
+        kept_after[j] = kept_after[j + 1] + (lines[j + 1].verdict != "bad" if j + 1 < first_good else 0)
     out: dict[int, dict[str, float]] = {}
     for i in (range(n) if index is None else index):
         ln = lines[i]
@@ -1146,6 +1187,13 @@ def chrome_features(lines: list[_Line], doc_nonlatin: float, cfg: BoilerplateCon
             "listed": float(ln.listed),
             "sentence": float(ln.sentence),
             "good": float(good[i]),
+            "above_title": float(i < title_at),
+            "header_depth": min(kept_after[i], 6) / 6 if i < first_good else 0.0,
+            "top_line": float(i == 0),
+            "one_word": float(len(ln.words) == 1),
+            "two_words": float(len(ln.words) == 2),
+            "few_letters": float(letters < 4),
+            "date_only": float(ln.dateline and len(ln.words) <= 6),
         }
         for t in set(toks):
             f["t:" + t] = 1.0

@@ -96,8 +96,8 @@ CHROME = [
     ("Mentions légales", "footer:legal"),
     ("This article was originally published on The Conversation.", "footer:syndication"),
     # media and widgets
-    ("Lesezeit: 10 min", "media:label"),
-    ("3 min read", "media:label"),
+    ("Lesezeit: 10 min", "widget:reading-time"),
+    ("3 min read", "widget:reading-time"),
     ("il y a 11 ans", "widget:relative-time"),
     ("Advertisement", "ad:label"),
     ("Anzeige", "ad:label"),
@@ -228,6 +228,31 @@ def test_long_prose_cut_short_is_not_dropped_on_context():
     assert doc.lines[4].action == "drop"
 
 
+# widgets, pointers, closed threads, consent purposes, donation pitches, players, section names,
+# counters (the rule families added with the fourth batch of dev pages)
+CHROME += [
+    ("7 minute read", "widget:reading-time"),
+    ("2 min. at publisher", "widget:reading-time"),
+    ("Temps de lecture : 4 min", "widget:reading-time"),
+    ("Continuer à lire sur le site France Info", "nav:read-more"),
+    ("... suite de l'article sur RFI", "nav:read-more"),
+    ("Read more on Kansas wheat challenges here.", "nav:read-more"),
+    ("Weiter zum Artikel", "nav:read-more"),
+    ("Article suivant : « A quoi sert la communication ? », page 26", "nav:read-more"),
+    ("Ce contenu n'est pas ouvert aux commentaires.", "comments:closed"),
+    ("Comments are closed.", "comments:prompt"),  # the older prompt rule fires first
+    ("Les commentaires sont fermés pour cet article", "comments:closed"),
+    ("Les cookies nous permettent de personnaliser le contenu et les annonces et d'analyser notre trafic.",
+     "cookie:banner"),
+    ("Your support helps us to tell the story", "subscribe:donate"),
+    ("Support our Nation today - please donate here", "subscribe:donate"),
+    ("Jetzt spenden", "subscribe:donate"),
+    ("Your browser doesn’t support HTML5", "media:player"),
+    ("666", "widget:counter"),
+    ("3.433", "widget:counter"),
+]
+
+
 @pytest.mark.parametrize("line,reason", CHROME)
 def test_chrome_line_is_dropped(line, reason):
     action, got = verdict(line)
@@ -255,7 +280,34 @@ PROSE = [
     ("Published research shows the policy reduced poverty by a third in five years.", P_EN),
     ("Continue reading the agreement and you find the clause the unions object to.", P_EN),
     ("Publié en 1962, le rapport reste une référence pour les historiens de la période.", P_FR),
+    ("Readers were asked to support local journalism by the mayor, who called the paper vital.", P_EN),
+    ("Les commentaires du ministre ont été jugés déplacés par l'opposition.", P_FR),
+    ("Cookies were once a luxury, the baker said, but now every village shop sells them.", P_EN),
+    ("Nach sieben Minuten Lesezeit hatte der Richter genug gehört, sagte der Anwalt.", P_DE),
+    ("2024", P_EN),  # a year alone can be what is left of a dateline: not a counter
 ]
+
+
+@pytest.mark.parametrize("line,paras", [
+    ("Finanzen", P_DE), ("World News", P_EN), ("Médias", P_FR), ("Actualités Sport", P_FR), ("Lokalnachrichten", P_DE),
+])
+def test_section_name_at_the_top_is_dropped(line, paras):
+    doc = run([line, "Minimum wage to rise in January", *paras])[0]
+    assert (doc.lines[0].action, doc.lines[0].reason) == ("drop", "nav:section")
+    assert doc.lines[1].action == "keep"
+
+
+@pytest.mark.parametrize("line", ["Höhlenfund", "Bund-Länder-Treffen", "Canicule"])
+def test_kicker_written_for_the_story_is_not_a_section_name(line):
+    assert load_rules().pattern.fullmatch(rule_key(line)) is None
+
+
+def test_gallery_slide_text_before_its_credited_copy_is_kept():
+    # several sentences before their credited copy are the slide's own text, not alt text
+    slide = "Ein vertrocknetes Maisfeld bei Hannover. Viele Bauern klagen über Mindererträge von 30 Prozent."
+    doc = run(["Dürre vernichtet ein Viertel der Ernte", P_DE[0], slide, slide + " © dpa | Philipp Schulze", P_DE[1]])[0]
+    assert doc.lines[2].action == "keep"
+    assert doc.lines[3].reason == "caption:credited"
 
 
 @pytest.mark.parametrize("line,paras", PROSE + PROSE_3)
@@ -329,6 +381,19 @@ GLUED.append(("Il y a désormais 3 millions de cas confirmés dans le monde. (©
               "AP PHOTO/RODRIGO ABD"))
 
 
+# credits without a colon, after the caption's last sentence or a dash, and credits printed first
+GLUED += [
+    ("NHS nurses at work. Picture by Victoria Jones / PA Wire.", "Picture by Victoria Jones / PA Wire"),
+    ("PSA reste le premier employeur du Grand Est. Photo archives Karim SIARI", "Photo archives Karim SIARI"),
+    ("Les pompiers ont lutté contre l'incendie avec deux lances - Illustration Adobe Stock", "Illustration Adobe Stock"),
+    ("Die Bauern bauen Beregnungsanlagen auf, um gegen die Dürre zu kämpfen. © dpa | Philipp Schulze",
+     "dpa | Philipp Schulze"),
+    ("(picture alliance / dpa / Hendrik Schmidt)Azubimangel in Kleinstbetrieben",
+     "picture alliance / dpa / Hendrik Schmidt"),
+    ("Philipp Schulze/dpa Meist unterbesetzt: In vielen Krankenhäusern fehlt Pflegepersonal.", "Philipp Schulze/dpa"),
+]
+
+
 @pytest.mark.parametrize("line,credit", GLUED)
 def test_caption_with_glued_credit(line, credit):
     doc = run([P_EN[0], line, P_EN[1], P_EN[2]])[0]
@@ -342,6 +407,12 @@ def test_caption_with_glued_credit(line, credit):
     "He looked at the Photo: it showed the whole family at the beach in happier times.",
     "The company thanked its partners. Courtesy of the board, every employee got a bonus.",
     "Source: the ministry of finance said the figures would be revised next month.",
+    # a credit label without a colon must be followed by a name, not by what the picture shows
+    "He said the photos were released on Monday. Photos show the crowd gathering in the square.",
+    "The minister arrived on Monday. Picture this: a country without debt.",
+    "Le ministre est arrivé. Photo de famille avec les maires de la région.",
+    # a bracket printed first must name an agency to be a credit
+    "(Berlin / Brandenburg) Die Landesregierung hat am Montag neue Regeln beschlossen.",
 ])
 def test_prose_with_colons_is_not_a_credit(line):
     doc = run([P_EN[0], line, P_EN[1]])[0]

@@ -241,7 +241,7 @@ CHROME += [
     ("Article suivant : « A quoi sert la communication ? », page 26", "nav:read-more"),
     ("Ce contenu n'est pas ouvert aux commentaires.", "comments:closed"),
     ("Comments are closed.", "comments:prompt"),  # the older prompt rule fires first
-    ("Les commentaires sont fermés pour cet article", "comments:closed"),
+    ("Commenting has been disabled for this article", "comments:closed"),
     ("Les cookies nous permettent de personnaliser le contenu et les annonces et d'analyser notre trafic.",
      "cookie:banner"),
     ("Your support helps us to tell the story", "subscribe:donate"),

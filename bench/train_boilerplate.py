@@ -12,10 +12,10 @@ What it does:
 3. estimates generalisation honestly with cross-validation BY SITE: sites are split into
    ``--folds`` groups, each group's pages are scored by a model trained on the other sites only;
 4. picks the threshold on those out-of-fold scores: the lowest score at which the CV figures keep
-   drop precision >= ``--min-drop-precision`` (default 0.97, the issue's target: on the 117-page
-   dev split the rules and context alone are at 0.971, so a stricter floor switches the model off)
-   and lose at most ``--max-lost`` content lines to the model on the whole dev split (default 0:
-   a real sentence dropped is worse than chrome kept);
+   drop precision >= ``--min-drop-precision`` (default 0.97, the issue's target), or, when the rules
+   and context alone are already below it (0.967 on the 165-page dev split), at least what they
+   reach, so the model never lowers it; and lose at most ``--max-lost`` content lines to the model
+   on the whole dev split (default 0: a real sentence dropped is worse than chrome kept);
 5. trains on all dev pages and writes ``normalise/data/boilerplate/chrome_model.json`` (weights,
    threshold, the command, the sha256 of the dev pages it saw, the CV figures).
 
@@ -267,9 +267,13 @@ def main(argv: list[str] | None = None) -> int:
     for thr in [x / 100 for x in range(30, 100, 5)]:
         f = figures(rows, oof, thr)
         print(f"{thr:6.2f} {f['keep_f1']:7.3f} {f['drop_p']:7.3f} {f['drop_r']:7.3f} {f['model_drops']:6d} {f['model_lost']:5d}")
+    # the floor is the target, or what the rules alone reach when they are already below it (the
+    # model must then not lower it): a model that may never pay for itself is no reason to stop
+    off_p = figures(rows, None, 1.0)["drop_p"]
+    floor = min(args.min_drop_precision, off_p)
     for thr in sorted(c for c in cands if c >= 0.3):
         f = figures(rows, oof, thr)
-        if f["drop_p"] >= args.min_drop_precision and f["model_lost"] <= args.max_lost:
+        if f["drop_p"] >= floor and f["model_lost"] <= args.max_lost:
             best = thr
             break
     if best is None:
@@ -281,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     off = figures(rows, None, 1.0)
     cv = figures(rows, oof, best)
     rs = figures(rows, resub, best)
-    print(f"\nchosen threshold {best:.3f} (lowest with CV drop precision >= {args.min_drop_precision} "
+    print(f"\nchosen threshold {best:.3f} (lowest with CV drop precision >= {floor:.3f} "
           f"and <= {args.max_lost} content lines lost to the model)")
     print(f"\n{'dev split':34} {'keepP':>6} {'keepR':>6} {'keepF1':>6} {'dropP':>6} {'dropR':>6} {'lostC':>5} {'leftB':>5} {'mDrop':>5} {'mLost':>5}")
     for name, f in (("model off (rules + context)", off), (f"leave-sites-out CV ({args.folds} folds)", cv),

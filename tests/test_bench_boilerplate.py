@@ -100,8 +100,21 @@ def test_blind_split_test3_is_from_sites_in_no_other_split(pages):
         assert any(g.label == "boilerplate" for g in p.lines), f"{p.page_id}: no chrome"
 
 
+def test_split_test4_has_several_pages_per_site_from_new_sites(pages):
+    # test4 measures a run over several pages of each site (cross-document evidence at work)
+    test4 = [p for p in pages if p.split == "test4"]
+    if not test4:
+        pytest.skip("no test4 pages yet")
+    seen = {p.site for p in pages if p.split != "test4"}
+    clash = sorted(seen & {p.site for p in test4})
+    assert not clash, f"test4 pages from sites in other splits: {clash}"
+    from collections import Counter
+    per_site = Counter(p.site for p in test4)
+    assert sum(1 for n in per_site.values() if n >= 2) >= len(per_site) - 1, per_site
+
+
 def test_held_out_splits_are_every_split_but_dev():
-    assert bb.HELD_OUT == ("test", "test2", "test3")
+    assert bb.HELD_OUT == ("test", "test2", "test3", "test4")
     assert set(bb.SPLITS) == {"dev", *bb.HELD_OUT}
 
 
@@ -465,4 +478,4 @@ def test_split_option_runs_one_split(tmp_path, capsys, monkeypatch):
     assert set(figs["by_split"]) == {"test2"} and figs["pages"] == 1
     assert figs["errors"] == []  # a held-out split alone still lists no errors
     with pytest.raises(SystemExit):
-        bb.main(["--data", str(d), "--split", "test4"])
+        bb.main(["--data", str(d), "--split", "test9"])

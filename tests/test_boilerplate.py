@@ -248,6 +248,11 @@ CHROME += [
     ("Support our Nation today - please donate here", "subscribe:donate"),
     ("Jetzt spenden", "subscribe:donate"),
     ("Your browser doesn’t support HTML5", "media:player"),
+    ("Taille du texte: Email Imprimer Partager:", "share:bar"),
+    ("Posts Tagged ‘Nord-Est’", "nav:archive"),
+    ("Powered by", "footer:powered"),
+    ("A la Une", "nav:section"),
+    ("Representational image. File picture", "caption:label"),
     ("666", "widget:counter"),
     ("3.433", "widget:counter"),
 ]
@@ -285,6 +290,9 @@ PROSE = [
     ("Cookies were once a luxury, the baker said, but now every village shop sells them.", P_EN),
     ("Nach sieben Minuten Lesezeit hatte der Richter genug gehört, sagte der Anwalt.", P_DE),
     ("2024", P_EN),  # a year alone can be what is left of a dateline: not a counter
+    ("Powered by wind and sun, the village has not paid an electricity bill in ten years.", P_EN),
+    ("File picture shows protesters outside the court on Monday.", P_EN),
+    ("Email and print are still used by most offices in the region.", P_EN),
 ]
 
 

@@ -49,7 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from boilerplate import parse_index, parse_page_file  # noqa: E402  (bench/boilerplate.py, read-only use)
+from boilerplate import TUNABLE, parse_index, parse_page_file  # noqa: E402  (bench/boilerplate.py, read-only use)
 
 from normalise import boilerplate as bp  # noqa: E402
 from normalise.document import Document  # noqa: E402
@@ -64,7 +64,7 @@ def load_dev_pages() -> list[dict]:
     index = parse_index(DATA_DIR / "PROVENANCE.md")
     pages = []
     for fname, row in sorted(index.items()):
-        if (row.get("split") or "dev") != "dev":
+        if (row.get("split") or "dev") not in TUNABLE:
             continue
         path = DATA_DIR / "pages" / fname
         lines = parse_page_file(path)

@@ -399,6 +399,7 @@ class _Line:
     reason: str = ""
     weak: bool = False
     protected: bool = False  # dateline/byline or fragment in progress
+    fragment: bool = False  # protected only as a fragment in progress (starts lowercase, follows "(")
     guard: bool = False  # heading-like with a paragraph just after: not dropped on context
     sentence: bool = False
     menu_like: bool = False
@@ -563,6 +564,22 @@ def _glued_credit(ln: _Line) -> tuple[str, str] | None:
     return body, credit
 
 
+_NAME_LINKS_LOWER = frozenset({"of", "de", "du", "des", "la", "le", "von", "der", "die", "das", "und", "and", "et", "&", "-", "–"})
+
+
+def _name_shaped(ln: _Line, mw: "ModelWords") -> bool:
+    """Two to five capitalised words, no digit, not all capitals, no interface or imperative word:
+    a person's, desk's or publication's name ("BBC Sport", "Lucy Thackray"), not a prompt or a
+    shouted label ("LATEST STORIES", "Source link")."""
+    words = ln.words
+    if not 2 <= len(words) <= 5 or _DIGIT.search(ln.text) or ln.text.isupper():
+        return False
+    low = [w.lower() for w in words]
+    if any(mw.has("iface", w) or mw.has("imperative", w) for w in low):
+        return False
+    return all(w[:1].isupper() or w.lower() in _NAME_LINKS_LOWER for w in words)
+
+
 def _heading_like(ln: _Line, cfg: BoilerplateConfig) -> bool:
     """Short, several words, no sentence end, not a list item or a fragment: a title or subhead."""
     return (not ln.terminal and 2 <= len(ln.words) <= cfg.heading_max_words and not ln.listed
@@ -682,6 +699,7 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
         if (len(ln.words) >= 2 and _FRAGMENT_START.match(rule_key(ln.text) or ln.text)) \
                 or (prev and _OPEN_END.search(prev)):
             ln.protected = True
+            ln.fragment = not (ln.dateline and len(ln.words) <= 15)
 
     # 1-2. credits, captions with glued credits, rules
     for i, ln in enumerate(lines):
@@ -812,11 +830,21 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
         if ln.prompt and not ln.verdict and not ln.protected and (i < first_good or i > last_good_para):
             _drop(ln, "prompt:reader")
 
-    # 3c. repetition across documents of the run
-    for ln in lines:
-        if ln.verdict or ln.protected:
+    # 3c. repetition across documents of the run. Two kinds of line recur on every page of a site
+    # and are still the story's: a name ("BBC Sport", "Local Democracy Reporting Service": the
+    # byline of every post) and a standing subhead right above a paragraph (a column's "Faits et
+    # méfaits"); repetition alone does not drop them, other steps still may
+    # A fragment's protection (a line starting in lower case may continue a sentence cut by the
+    # scraper) does not hold against repetition: the same fragment in three different stories is a
+    # template ("au sommaire"), not a sentence in progress. Datelines and bylines stay protected.
+    mw = load_model_words()
+    for i, ln in enumerate(lines):
+        if ln.verdict or (ln.protected and not ln.fragment):
             continue
         count = repeated.get(ln.key, 0)
+        if count and (_name_shaped(ln, mw) or (
+                _heading_like(ln, cfg) and i + 1 < n and good_at[i + 1] and lines[i + 1].verdict != "bad")):
+            continue
         # any short sentence ("Lest we forget.") counts as prose here: a quote that several
         # statements share is not site chrome
         prose = ln.sentence or _short_sentence(ln, cfg)

@@ -513,6 +513,26 @@ def test_line_repeated_across_documents_is_chrome():
         assert d.lines[2].action == "keep"
 
 
+def test_names_and_standing_subheads_repeated_on_every_page_of_a_site_are_kept():
+    # several pages of one site in one run: the desk's byline and a column's standing subhead
+    # recur on each, as do the site's "Source link" and "LATEST STORIES" (chrome)
+    docs = run(*[[f"Story number {i} headline", "BBC Sport", "Faits et méfaits", *s, "LATEST STORIES", "Source link"]
+                 for i, s in enumerate(STORIES[:4])])
+    for d in docs:
+        assert d.lines[1].action == "keep", d.lines[1].reason
+        assert d.lines[2].action == "keep", d.lines[2].reason
+        assert d.lines[-2].action == "drop" and d.lines[-1].action == "drop"
+
+
+def test_lower_case_template_repeated_across_stories_is_chrome():
+    # a line starting in lower case is protected as a sentence in progress, but not when the same
+    # line opens three different stories: then it is the site's template ("au sommaire")
+    docs = run(*[["au sommaire", f"Story number {i} headline", *s] for i, s in enumerate(STORIES[:4])])
+    assert all((d.lines[0].action, d.lines[0].reason) == ("drop", "repeated-across-docs") for d in docs)
+    one = run(["au sommaire", "Story number 1 headline", *STORIES[0]])[0]
+    assert one.lines[0].action == "keep"
+
+
 def test_below_threshold_is_kept():
     docs = run(*[_site_doc(i, s) for i, s in enumerate(STORIES[:2])])
     assert all(d.lines[1].reason != "repeated-across-docs" for d in docs)

@@ -312,6 +312,9 @@ def _credit_patterns() -> dict[str, re.Pattern[str]]:
         # glued at the end of a caption: "...Armed ForcesImage: Souleymane Ag Anara/AFP"
         "glued": re.compile(
             rf"^(?P<body>.*?\S)\s*(?P<credit>\(?(?:{_CREDIT_LABELS})\s?:\s?[^:()]{{2,120}}\)?)$"),
+        # the comma form of one broadcaster's captions: "City of York CouncilImage source, Google"
+        "glued_source": re.compile(r"^(?P<body>.*?\S)\s*(?P<credit>(?:Image source|Bildquelle|Source de l'image)"
+                                   r",\s?(?P<value>[^:()]{2,80}))$"),
         # the same without a colon, after the caption's last sentence or a dash: "... at work. Picture
         # by Victoria Jones / PA Wire.", "... Grand Est. Photo archives Karim SIARI", "... deux
         # lances - Illustration Adobe Stock" (the value must then name someone: see _credit_value_ok)
@@ -336,7 +339,7 @@ def _credit_patterns() -> dict[str, re.Pattern[str]]:
 
 # Labels that introduce a photo credit (EN/FR/DE caption conventions).
 _CREDIT_LABELS = (
-    "Images?|Photos?|Pictures?|Photograph|Photo credit|Credits?|Illustration|Crédits?(?: photos?)?|"
+    "Images?|Photos?|Pictures?|Photograph|Photo credit|Credits?|Illustration|Crédits?(?: photos?)?|Image source|"
     "Foto|Fotos|Bild|Bilder|Archivfoto|Symbolfoto|Symbolbild|Titelbild|Bildquelle|Fotoquelle|Quelle"
 )
 # What a "Courtesy of ..." credit names (so "Courtesy of the board, staff got a bonus" is prose).
@@ -540,6 +543,9 @@ def _glued_credit(ln: _Line) -> tuple[str, str] | None:
         credit = (m.group("paren") or m.group("slash")).strip()
         if any(w.lower() in _agency_words() for w in re.split(r"[\s/]+", credit)):
             return m.group("body"), credit
+    m = pats["glued_source"].match(text) if "source" in text.lower() else None
+    if m and _credit_value_ok(m.group("value").rstrip("/ ")):
+        return m.group("body"), m.group("credit").rstrip("/ ")
     m = pats["glued_label"].match(text) if len(text) <= 300 else None
     if m and _credit_value_ok(m.group("value")):
         return m.group("body").rstrip(" -–—|"), m.group("credit").rstrip(". ")

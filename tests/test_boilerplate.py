@@ -262,6 +262,12 @@ CHROME += [
     ("Ihr Kommentar wird nach einer kurzen Prüfung durch unsere Redaktion veröffentlicht.", "comments:prompt"),
     ("Si vous ne parvenez pas à lire cet email, vous pouvez le visualiser grâce à ce lien", "newsletter:view-online"),
     ("Breaking news from Canada and around the world sent to your email, as it happens.", "newsletter:pitch"),
+    ("Latest news with #NeilBibby", "nav:archive"),
+    ("Source link", "credit:source"),
+    ("Discover more from USNewsRank", "subscribe:newsletter"),
+    ("Kommentar hinterlassen", "comments:prompt"),
+    ("Courtesy of Annina Kantelinen", "credit:image"),
+    ("3 hours ago von Stern", "widget:relative-time"),
     ("666", "widget:counter"),
     ("3.433", "widget:counter"),
 ]
@@ -303,6 +309,8 @@ PROSE = [
     ("File picture shows protesters outside the court on Monday.", P_EN),
     ("Email and print are still used by most offices in the region.", P_EN),
     ("The parcel was sent to your home address by mistake, the company said.", P_EN),
+    ("Courtesy of the board, every employee got a bonus at the end of the year.", P_EN),
+    ("Archives show the deal was signed in 1998 by both ministers.", P_EN),
     ("The ministry is not responsible for the content of the report, a spokesman said on Monday.", P_EN),
 ]
 

@@ -120,8 +120,9 @@ class BoilerplateConfig:
     teaser_max_lines: the most lines dropped after a teaser marker. Default 15.
     teaser_stop_chars: a line this long ending in ``.!?`` (not an ellipsis) ends the teaser block.
     context_prose_min_words: a line of at least this many words with a prose share of function
-        words (``stopwords_high``) is never dropped on context alone, even without a sentence end
-        (a paragraph cut short). 0 turns this off. Default 12.
+        words (``stopwords_low``) is never dropped on context alone, even without a sentence end
+        (a paragraph cut short, such as the last line of an excerpt after an ad label). 0 turns
+        this off. Default 12.
     alt_text_min_chars: a kept line of at least this many key characters whose words start the
         caption right after it is that picture's alt text (``caption:alt-text``). Default 15.
     summary_min_chars / summary_follow_lines: a line of at least ``summary_min_chars`` ending in an
@@ -1032,7 +1033,7 @@ def _long_prose(ln: _Line, cfg: BoilerplateConfig) -> bool:
     A line that addresses the reader ("Week invites you to come back to the news...") is left to the
     context: without a sentence end, second person is what site prompts look like."""
     if not (cfg.context_prose_min_words > 0 and len(ln.words) >= cfg.context_prose_min_words
-            and ln.stop >= cfg.stopwords_high):
+            and ln.stop >= cfg.stopwords_low):
         return False
     mw = load_model_words()
     return not any(mw.has("you", w.lower()) for w in ln.words)

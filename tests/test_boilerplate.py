@@ -226,6 +226,11 @@ def test_long_prose_cut_short_is_not_dropped_on_context():
     doc = run(["Minimum wage to rise in January", P_FR[0], P_FR[1], "Partager",
                "Elections Politique Economie Sport Culture Sciences Planète Vidéos Podcasts Newsletters Archives Contact"])[0]
     assert doc.lines[4].action == "drop"
+    # a cut line with an ordinary share of function words (here 4 of 15) after an ad label at the
+    # end of an excerpt is still the story's
+    cut = "Delta Airlines, for instance, faced problems with staffing and aircraft availability at several big hubs,"
+    doc = run(["Minimum wage to rise in January", P_EN[0], P_EN[1], "Advertisement", cut])[0]
+    assert doc.lines[4].action == "keep", doc.lines[4].reason
 
 
 # widgets, pointers, closed threads, consent purposes, donation pitches, players, section names,

@@ -470,7 +470,10 @@ def _match_rule(ln: _Line, table: RuleTable) -> str | None:
         return None
     key = rule_key(ln.text)
     if not key:
-        return None
+        # "|", " > ", "•": nothing left once trailing separators are stripped; judged as they are
+        key = ln.text.strip()
+        if not key or _LETTER.search(key) or _DIGIT.search(key):
+            return None
     if len(key) > table.short_max:
         if table.long_pattern is None:
             return None

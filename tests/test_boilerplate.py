@@ -365,6 +365,18 @@ def test_every_rule_has_a_family_detail_reason():
 # ---------------------------------------------------------------------------------------------
 # weak rules only drop next to chrome or near an edge
 
+@pytest.mark.parametrize("line", ["|", " | ", ">", "#", "/"])
+def test_cell_debris_is_dropped_even_inside_the_article(line):
+    doc = run(["Wage rise", P_EN[0], line, P_EN[1], P_EN[2]])[0]
+    assert (doc.lines[2].action, doc.lines[2].reason) == ("drop", "nav:cell-divider")
+
+
+@pytest.mark.parametrize("line", [" — ", "***", "-"])
+def test_scene_break_between_paragraphs_is_kept(line):
+    doc = run(["Wage rise", P_EN[0], line, P_EN[1], P_EN[2]])[0]
+    assert doc.lines[2].action == "keep", doc.lines[2].reason
+
+
 def test_weak_single_word_kept_as_subhead_between_paragraphs():
     doc = run(["Wage rise", P_EN[0], P_EN[1], "Culture", P_EN[2], P_EN[0] + " More.", P_EN[1] + " More."])[0]
     assert doc.lines[3].action == "keep"

@@ -305,9 +305,12 @@ def quote_french(text: str, space: str = "\u202f") -> str:
     if "\u00ab" not in text:
         text = _CURLY_PAIR.sub("\u00ab\\1\u00bb", text)
     text = _pair_straight(text, "\u00ab", "\u00bb")
-    # exactly one narrow no-break space inside each guillemet
-    text = re.sub("\u00ab[ \u00a0\u202f]*", "\u00ab" + space, text)
-    text = re.sub("[ \u00a0\u202f]*\u00bb", space + "\u00bb", text)
+    # exactly one narrow no-break space inside each guillemet, between it and the quoted text: none
+    # at the edges of the line (a lone "»" or a "«" that ends a line cut by the scraper)
+    text = re.sub("\u00ab[ \u00a0\u202f]*(?=\\S)", "\u00ab" + space, text)
+    text = re.sub("\u00ab[ \u00a0\u202f]+$", "\u00ab", text)
+    text = re.sub("(?<=\\S)[ \u00a0\u202f]*\u00bb", space + "\u00bb", text)
+    text = re.sub("^[ \u00a0\u202f]+\u00bb", "\u00bb", text)
     return text
 
 

@@ -197,6 +197,17 @@ def test_quote_policy_uses_line_language_first():
     assert doc.lines[1].current == "Il a dit «\u202foui\u202f»."
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("»", "»"),                      # a lone closing guillemet (found by the property test below)
+    ("« ", "«"),                     # a line cut right after an opening one
+    (" » fin", "» fin"),
+    ("« Bonjour »", "«\u202fBonjour\u202f»"),
+    ("Il a dit «bonjour» hier.", "Il a dit «\u202fbonjour\u202f» hier."),
+])
+def test_french_guillemet_spacing_stays_inside_the_line(text, expected):
+    assert quote_french(text) == expected
+
+
 def test_quote_functions_are_idempotent():
     for f, s in ((quote_english, "“a” ‘b’"), (quote_french, 'x "a" y'), (quote_german, 'x "a" y')):
         once = f(s)

@@ -176,6 +176,7 @@ class BoilerplateConfig:
     extra_rules: tuple[str, ...] = ()
     weak_reasons: tuple[str, ...] = (
         "nav:divider", "nav:link", "nav:section", "label:breaking", "media:label", "comments:label", "footer:link",
+        "author:label",
     )
     edge_lines: int = 3
     repeat_min_docs: int = 3
@@ -468,7 +469,8 @@ def _is_dateline(text: str) -> bool:
 def _match_rule(ln: _Line, table: RuleTable) -> str | None:
     if len(ln.text) > 1000:
         return None
-    key = rule_key(ln.text)
+    # rules are written with the straight apostrophe; French text often has the typographic one
+    key = rule_key(ln.text).replace("’", "'")
     if not key:
         # "|", " > ", "•": nothing left once trailing separators are stripped; judged as they are
         key = ln.text.strip()

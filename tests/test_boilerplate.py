@@ -273,6 +273,15 @@ CHROME += [
     ("Kommentar hinterlassen", "comments:prompt"),
     ("Courtesy of Annina Kantelinen", "credit:image"),
     ("3 hours ago von Stern", "widget:relative-time"),
+    ("Cet article fait partie de l’édition abonnés. Pour lire la suite, profitez d", "subscribe:paywall"),
+    ("Votre publicité ici avec Impact Médias", "ad:label"),
+    ("Ecouter le podcast", "media:podcast"),
+    ("Mes notifications", "nav:menu"),
+    ("Publié le par", "widget:date-empty"),
+    ("Un grand merci pour votre participation !", "survey:prompt"),
+    ("Répondre à cette enquête ne vous prendra que quelques minutes.", "survey:prompt"),
+    ("Chaque jour, notre rédaction vous réserve le meilleur de l'info régionale.", "newsletter:pitch"),
+    ("En kiosques : janvier 2019", "subscribe:print"),
     ("666", "widget:counter"),
     ("3.433", "widget:counter"),
 ]
@@ -315,6 +324,8 @@ PROSE = [
     ("Email and print are still used by most offices in the region.", P_EN),
     ("The parcel was sent to your home address by mistake, the company said.", P_EN),
     ("Courtesy of the board, every employee got a bonus at the end of the year.", P_EN),
+    ("Merci pour votre participation au débat, a dit le maire aux habitants.", P_FR),
+    ("Cet article de loi fait partie de la réforme votée en mars par les députés.", P_FR),
     ("Archives show the deal was signed in 1998 by both ministers.", P_EN),
     ("The ministry is not responsible for the content of the report, a spokesman said on Monday.", P_EN),
 ]
@@ -381,6 +392,14 @@ def test_scene_break_between_paragraphs_is_kept(line):
 def test_weak_single_word_kept_as_subhead_between_paragraphs():
     doc = run(["Wage rise", P_EN[0], P_EN[1], "Culture", P_EN[2], P_EN[0] + " More.", P_EN[1] + " More."])[0]
     assert doc.lines[3].action == "keep"
+
+
+def test_author_label_is_weak():
+    # "Rédaction" after the article next to other chrome is an author box; between paragraphs it stays
+    doc = run(["Wage rise", P_FR[0], P_FR[1], "Rédaction", P_FR[0] + " Encore.", P_FR[1] + " Encore.", P_FR[0] + " Fin."])[0]
+    assert doc.lines[3].action == "keep"
+    doc = run(["Wage rise", P_FR[0], P_FR[1], "Partager", "Rédaction", "Journaliste"])[0]
+    assert [r.reason for r in doc.lines[4:]] == ["author:label", "author:label"]
 
 
 def test_weak_single_word_dropped_next_to_chrome():

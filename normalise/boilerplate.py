@@ -168,6 +168,10 @@ class BoilerplateConfig:
         165-page dev split, leave-sites-out CV, it adds 47 model drops at 0.915 precision at the
         best threshold, below the drop-precision target, so it is off until better header
         features exist (``above_title``, ``header_depth`` are computed for it).
+    consent_min_words: a line with at least this many distinct words of the consent vocabulary
+        (``model_words.tsv`` kind ``consent``), one about cookies, tracking or consent, that speaks
+        as "we" or to "you", is a consent banner (``cookie:consent-text``) in any wording. 0 turns
+        this off. Default 3.
     context_title_min_words: the first headline-shaped line with at least this many words above
         the first full paragraph is the page's title and is never dropped on context alone (0: no
         such protection). Default 4 (dev split: 2 titles fewer lost, 1 chrome line more kept).
@@ -215,6 +219,7 @@ class BoilerplateConfig:
     model_min_iface: int = 1
     model_header_any: bool = False
     context_title_min_words: int = 4
+    consent_min_words: int = 3
 
 
 # --------------------------------------------------------------------------------------------
@@ -487,6 +492,25 @@ def _match_rule(ln: _Line, table: RuleTable) -> str | None:
     return table.reasons[int(m.lastgroup[1:])]
 
 
+_CONSENT_CORE = re.compile(r"(?:cookie|consent|traceur|einwilligung|tracking|tracker|zustimm)")
+
+
+def _consent_text(ln: _Line, cfg: BoilerplateConfig) -> bool:
+    """A cookie or consent banner in any wording: at least ``consent_min_words`` distinct words of
+    the consent vocabulary (``model_words.tsv`` kind ``consent``), one of them about cookies,
+    tracking or consent itself, in a line that speaks as "we" or to "you". News about data
+    protection ("The regulator said the firm set tracking cookies without consent") is in the third
+    person and is left alone."""
+    if cfg.consent_min_words <= 0 or len(ln.words) < cfg.consent_min_words:
+        return False
+    mw = load_model_words()
+    toks = {w.lower() for w in _SITE_WORD.findall(ln.text)}
+    hits = {t for t in toks if mw.has("consent", t)}
+    if len(hits) < cfg.consent_min_words or not any(_CONSENT_CORE.match(t) for t in hits):
+        return False
+    return any(mw.has("you", t) or mw.has("we", t) for t in toks)
+
+
 def _structural_rule(ln: _Line, cfg: BoilerplateConfig) -> str | None:
     """Rules that need more than a regex over the whole line."""
     text = ln.text
@@ -727,6 +751,8 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
             _drop(ln, "caption:credited", credit=credit)
             continue
         reason = _match_rule(ln, table)
+        if reason is None and _consent_text(ln, cfg):
+            reason = "cookie:consent-text"
         if reason is None:
             reason = _structural_rule(ln, cfg)
         if reason is None:

@@ -394,6 +394,28 @@ def test_weak_single_word_kept_as_subhead_between_paragraphs():
     assert doc.lines[3].action == "keep"
 
 
+@pytest.mark.parametrize("line", [
+    "With your agreement, we and our partners use cookies to store and access information on your device.",
+    "Avec votre accord, nos partenaires et nous utilisons des traceurs pour mesurer l'audience et personnaliser les annonces.",
+    "Mit Ihrer Einwilligung verarbeiten wir und unsere Partner Daten auf Ihrem Endgerät, etwa durch Cookies.",
+    "You can withdraw your consent at any time in the privacy preferences at the bottom of the page.",
+])
+def test_consent_banner_in_any_wording_is_dropped(line):
+    doc = run(["Wage rise", P_EN[0], P_EN[1], line, P_EN[2], P_EN[0] + " More.", P_EN[1] + " More."])[0]
+    assert (doc.lines[3].action, doc.lines[3].reason) == ("drop", "cookie:consent-text"), doc.lines[3].reason
+
+
+@pytest.mark.parametrize("line", [
+    "The regulator said the company had placed tracking cookies on users' devices without their consent.",
+    "Le régulateur reproche au site d'avoir déposé des cookies publicitaires sans le consentement des internautes.",
+    "Die Datenschützer werfen dem Konzern vor, Tracking-Cookies ohne Einwilligung der Nutzer gesetzt zu haben.",
+    "We baked cookies for the partners of the project, the baker told us with a smile.",
+])
+def test_news_about_cookies_and_consent_is_kept(line):
+    doc = run(["Wage rise", P_EN[0], P_EN[1], line, P_EN[2], P_EN[0] + " More.", P_EN[1] + " More."])[0]
+    assert doc.lines[3].action == "keep", doc.lines[3].reason
+
+
 def test_author_label_is_weak():
     # "Rédaction" after the article next to other chrome is an author box; between paragraphs it stays
     doc = run(["Wage rise", P_FR[0], P_FR[1], "Rédaction", P_FR[0] + " Encore.", P_FR[1] + " Encore.", P_FR[0] + " Fin."])[0]

@@ -282,6 +282,9 @@ CHROME += [
     ("Répondre à cette enquête ne vous prendra que quelques minutes.", "survey:prompt"),
     ("Chaque jour, notre rédaction vous réserve le meilleur de l'info régionale.", "newsletter:pitch"),
     ("En kiosques : janvier 2019", "subscribe:print"),
+    ("Sponsored stories", "teaser:marker"),
+    ("Les plus consultés", "teaser:marker"),
+    ("Das könnte dich auch interessieren", "teaser:marker"),
     ("666", "widget:counter"),
     ("3.433", "widget:counter"),
 ]
@@ -325,6 +328,8 @@ PROSE = [
     ("The parcel was sent to your home address by mistake, the company said.", P_EN),
     ("Courtesy of the board, every employee got a bonus at the end of the year.", P_EN),
     ("Merci pour votre participation au débat, a dit le maire aux habitants.", P_FR),
+    ("Plus de 300 morts", P_FR),
+    ("More from the minister was expected on Monday.", P_EN),
     ("Cet article de loi fait partie de la réforme votée en mars par les députés.", P_FR),
     ("Archives show the deal was signed in 1998 by both ministers.", P_EN),
     ("The ministry is not responsible for the content of the report, a spokesman said on Monday.", P_EN),

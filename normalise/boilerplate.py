@@ -492,6 +492,12 @@ def _match_rule(ln: _Line, table: RuleTable) -> str | None:
     return table.reasons[int(m.lastgroup[1:])]
 
 
+# Where people stand in a picture: "(left)", "(à droite)", "(links)", "from left", "v.l.n.r.".
+# Captions say it; article prose almost never does.
+_CAPTION_CUE = re.compile(
+    r"\((?:left|right|centre|center|l|r|l-r|r-l|top|bottom|à gauche|à droite|au centre|de g\. à d\.|"
+    r"links|rechts|mitte|v\. ?l\. ?n\. ?r\.|second (?:left|right)|2e (?:à )?(?:gauche|droite))\)"
+    r"|\b(?:from left|left to right|de gauche à droite|von links nach rechts|v\. ?l\. ?n\. ?r\.)", re.IGNORECASE)
 _CONSENT_CORE = re.compile(r"(?:cookie|consent|traceur|einwilligung|tracking|tracker|zustimm)")
 
 
@@ -753,6 +759,8 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
         reason = _match_rule(ln, table)
         if reason is None and _consent_text(ln, cfg):
             reason = "cookie:consent-text"
+        if reason is None and len(ln.text) <= 400 and _CAPTION_CUE.search(ln.text):
+            reason = "caption:positional"
         if reason is None:
             reason = _structural_rule(ln, cfg)
         if reason is None:

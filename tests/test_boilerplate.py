@@ -421,6 +421,27 @@ def test_news_about_cookies_and_consent_is_kept(line):
     assert doc.lines[3].action == "keep", doc.lines[3].reason
 
 
+@pytest.mark.parametrize("line", [
+    "Strahlt nach dem Fassanstich: Oberbürgermeister Thomas Keck (links) neben der Bierkönigin",
+    "The minister (left) greets the mayor outside the town hall on Monday.",
+    "Les deux candidats, de gauche à droite, avant le débat télévisé",
+    "V.l.n.r.: Anna Meier, Jonas Schulz und Petra Lang bei der Eröffnung",
+])
+def test_caption_that_says_where_people_stand_is_dropped(line):
+    doc = run(["Wage rise", P_EN[0], P_EN[1], line, P_EN[2], P_EN[0] + " More.", P_EN[1] + " More."])[0]
+    assert (doc.lines[3].action, doc.lines[3].reason) == ("drop", "caption:positional"), doc.lines[3].reason
+
+
+@pytest.mark.parametrize("line", [
+    "The party moved to the left after the election, the minister said.",
+    "Il a tourné à gauche au carrefour avant de percuter le mur, selon les gendarmes.",
+    "Links und rechts der Straße standen die Zuschauer dicht gedrängt.",
+])
+def test_prose_with_left_and_right_is_not_a_caption(line):
+    doc = run(["Wage rise", P_EN[0], P_EN[1], line, P_EN[2], P_EN[0] + " More.", P_EN[1] + " More."])[0]
+    assert doc.lines[3].action == "keep", doc.lines[3].reason
+
+
 def test_author_label_is_weak():
     # "Rédaction" after the article next to other chrome is an author box; between paragraphs it stays
     doc = run(["Wage rise", P_FR[0], P_FR[1], "Rédaction", P_FR[0] + " Encore.", P_FR[1] + " Encore.", P_FR[0] + " Fin."])[0]

@@ -525,6 +525,12 @@ def _structural_rule(ln: _Line, cfg: BoilerplateConfig) -> str | None:
     if _GLUED_CRUMB.fullmatch(text) and len(text) <= 40:
         # "ConflictsMali", "NewsWorldAfrica": menu labels whose separators the scraper lost.
         return "nav:breadcrumb"
+    if 2 <= len(ln.words) <= 8 and not ln.terminal and len(text) <= 80 and not _SEPARATOR_CHARS.intersection(text):
+        # "Accueil Actualités Société", "Startseite Politik Ausland": section words only
+        mw = load_model_words()
+        if all(mw.has("section", w.lower()) for w in ln.words):
+            # two words can be a subhead ("Local elections"): weak, as single section names are
+            return "nav:breadcrumb" if len(ln.words) >= 3 else "nav:section"
     if ln.dateline:
         return None
     if not _SEPARATOR_CHARS.intersection(text):

@@ -345,6 +345,17 @@ def test_section_name_at_the_top_is_dropped(line, paras):
     assert doc.lines[1].action == "keep"
 
 
+@pytest.mark.parametrize("line", ["Accueil Actualités Société", "Startseite Politik Ausland", "Home News World Africa"])
+def test_section_words_without_separators_are_a_breadcrumb(line):
+    doc = run(["Wage rise", P_EN[0], P_EN[1], line, P_EN[2], P_EN[0] + " More.", P_EN[1] + " More."])[0]
+    assert (doc.lines[3].action, doc.lines[3].reason) == ("drop", "nav:breadcrumb")
+
+
+def test_two_section_words_between_paragraphs_stay_as_a_subhead():
+    doc = run(["Wage rise", P_EN[0], P_EN[1], "Local elections", P_EN[2], P_EN[0] + " More.", P_EN[1] + " More."])[0]
+    assert doc.lines[3].action == "keep"
+
+
 @pytest.mark.parametrize("line", ["Höhlenfund", "Bund-Länder-Treffen", "Canicule"])
 def test_kicker_written_for_the_story_is_not_a_section_name(line):
     assert load_rules().pattern.fullmatch(rule_key(line)) is None

@@ -135,6 +135,9 @@ class BoilerplateConfig:
         in an interview). Default 15.
     dup_sentence_min_chars: a sentence-like line repeated further than two lines from its first
         copy is only dropped from this length on (a whole paragraph printed twice). Default 150.
+    dup_affix_max_chars: a line that repeats an earlier line of the window (``near_dup_window``)
+        with at most this many characters added ("NOW: " + title, caption + " - Foto: X") is a
+        second printing of it. 0 turns this off. Default 25.
     caption_dup_max_chars: a duplicate this short next to its first copy is a caption.
     heading_max_words: a kept line without terminal punctuation and at most this many words,
         followed by content, is a heading.
@@ -205,6 +208,7 @@ class BoilerplateConfig:
     near_dup_min_chars: int = 30
     dup_min_chars: int = 15
     dup_sentence_min_chars: int = 150
+    dup_affix_max_chars: int = 25
     caption_dup_max_chars: int = 300
     heading_max_words: int = 20
     heading_distance: int = 200
@@ -824,6 +828,15 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
                     continue
                 lr = min(len(o.text), len(ln.text)) / max(len(o.text), len(ln.text))
                 if lr >= 0.8 and len(ws & other) / len(ws | other) >= cfg.near_dup_threshold:
+                    orig = j
+                    break
+        if orig is None and cfg.dup_affix_max_chars and cfg.near_dup_min_chars <= len(ln.key) <= 300:
+            # a second printing with a few characters added: "NOW: <title>", "<caption> - Foto: X",
+            # "Photo: <title>" (the earlier, shorter line is the original)
+            for j, _ in recent:
+                ok = lines[j].key
+                if len(ok) >= cfg.near_dup_min_chars and 0 < len(ln.key) - len(ok) <= cfg.dup_affix_max_chars \
+                        and ok in ln.key:
                     orig = j
                     break
         if orig is not None and ln.verdict != "bad" and len(ln.text) >= cfg.dup_min_chars \

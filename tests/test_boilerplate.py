@@ -597,6 +597,16 @@ def test_near_duplicate_caption():
     assert doc.lines[2].reason == "duplicate:caption"
 
 
+def test_second_printing_with_a_short_prefix_is_a_duplicate():
+    title = "Commuters hit by train disruption despite strikes being called off"
+    doc = run([title, P_EN[0], "NOW: " + title, P_EN[1], P_EN[2]])[0]
+    assert doc.lines[0].action == "keep"
+    assert doc.lines[2].action == "drop" and doc.lines[2].reason.startswith("duplicate:")
+    # negative: a paragraph that quotes a shorter line and goes on at length is not a copy of it
+    doc = run([title, P_EN[0], title + " on Monday, as operators warned that services would take days to recover.", P_EN[1]])[0]
+    assert doc.lines[2].action == "keep"
+
+
 def test_repeated_paragraph_far_apart():
     para = P_EN[0] + " " + P_EN[1]
     doc = run([para, P_EN[2], "Subhead here", para])[0]

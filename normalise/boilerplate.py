@@ -296,6 +296,13 @@ def load_reader_prompt_words() -> tuple[frozenset[str], frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
+def load_clickbait() -> re.Pattern[str] | None:
+    """One case-insensitive pattern of the curiosity-gap phrases of ``clickbait.tsv``."""
+    parts = [line.split("\t", 1)[1].strip() for line in _data_lines(DATA_DIR / "clickbait.tsv") if "\t" in line]
+    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE) if parts else None
+
+
+@lru_cache(maxsize=1)
 def load_agencies() -> tuple[str, ...]:
     return tuple(_data_lines(DATA_DIR / "agencies.txt"))
 
@@ -894,6 +901,13 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
     for i, ln in enumerate(lines):
         if ln.prompt and not ln.verdict and not ln.protected and (i < first_good or i > last_good_para):
             _drop(ln, "prompt:reader")
+
+    # curiosity-gap teasers of recommendation widgets outside the article body (clickbait.tsv)
+    bait = load_clickbait()
+    for i, ln in enumerate(lines):
+        if not ln.verdict and not ln.protected and (i < first_good or i > last_good_para) \
+                and bait is not None and len(ln.text) <= 300 and bait.search(ln.text):
+            _drop(ln, "teaser:clickbait")
 
     # 3c. repetition across documents of the run. Two kinds of line recur on every page of a site
     # and are still the story's: a name ("BBC Sport", "Local Democracy Reporting Service": the

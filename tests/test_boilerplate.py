@@ -463,6 +463,23 @@ def test_prose_with_left_and_right_is_not_a_caption(line):
     assert doc.lines[3].action == "keep", doc.lines[3].reason
 
 
+@pytest.mark.parametrize("line", [
+    "J’ai accueilli une femme sans-abri et son bébé parce qu’elle me rappelait ma fille, mais ce que j’ai découvert",
+    "Gonflement des chevilles, des pieds et des jambes : quand faut-il s’inquiéter ?",
+    "You won't believe what happened next at this tiny village bakery",
+    "7 Lebensmittel, die Sie nie im Kühlschrank lagern sollten",
+])
+def test_clickbait_teaser_after_the_article_is_dropped(line):
+    doc = run(["Wage rise", P_EN[0], P_EN[1], P_EN[2], line])[0]
+    assert (doc.lines[4].action, doc.lines[4].reason) == ("drop", "teaser:clickbait"), doc.lines[4].reason
+
+
+def test_clickbait_phrase_inside_the_article_is_kept():
+    line = "Here's why the council changed its mind, according to minutes seen by this newspaper."
+    doc = run(["Wage rise", P_EN[0], P_EN[1], line, P_EN[2], P_EN[0] + " More.", P_EN[1] + " More."])[0]
+    assert doc.lines[3].action == "keep", doc.lines[3].reason
+
+
 def test_author_label_is_weak():
     # "Rédaction" after the article next to other chrome is an author box; between paragraphs it stays
     doc = run(["Wage rise", P_FR[0], P_FR[1], "Rédaction", P_FR[0] + " Encore.", P_FR[1] + " Encore.", P_FR[0] + " Fin."])[0]

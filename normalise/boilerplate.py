@@ -296,10 +296,13 @@ def load_reader_prompt_words() -> tuple[frozenset[str], frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
-def load_clickbait() -> re.Pattern[str] | None:
-    """One case-insensitive pattern of the curiosity-gap phrases of ``clickbait.tsv``."""
-    parts = [line.split("\t", 1)[1].strip() for line in _data_lines(DATA_DIR / "clickbait.tsv") if "\t" in line]
-    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE) if parts else None
+def load_clickbait() -> dict[str, re.Pattern[str] | None]:
+    """``{"anywhere": pattern, "outside": pattern}`` from ``clickbait.tsv`` (case-insensitive)."""
+    parts: dict[str, list[str]] = {"anywhere": [], "outside": []}
+    for line in _data_lines(DATA_DIR / "clickbait.tsv"):
+        _lang, where, rx = line.split("\t", 2)
+        parts[where.strip()].append(rx.strip())
+    return {k: re.compile("|".join(f"(?:{p})" for p in v), re.IGNORECASE) if v else None for k, v in parts.items()}
 
 
 @lru_cache(maxsize=1)
@@ -902,11 +905,15 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
         if ln.prompt and not ln.verdict and not ln.protected and (i < first_good or i > last_good_para):
             _drop(ln, "prompt:reader")
 
-    # curiosity-gap teasers of recommendation widgets outside the article body (clickbait.tsv)
+    # curiosity-gap teasers of recommendation widgets (clickbait.tsv)
     bait = load_clickbait()
     for i, ln in enumerate(lines):
-        if not ln.verdict and not ln.protected and (i < first_good or i > last_good_para) \
-                and bait is not None and len(ln.text) <= 300 and bait.search(ln.text):
+        if ln.verdict or ln.protected or len(ln.text) > 300:
+            continue
+        text = ln.text.replace("’", "'")
+        outside = i < first_good or i > last_good_para
+        if (bait["anywhere"] is not None and bait["anywhere"].search(text)) \
+                or (outside and bait["outside"] is not None and bait["outside"].search(text)):
             _drop(ln, "teaser:clickbait")
 
     # 3c. repetition across documents of the run. Two kinds of line recur on every page of a site

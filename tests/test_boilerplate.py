@@ -474,6 +474,12 @@ def test_clickbait_teaser_after_the_article_is_dropped(line):
     assert (doc.lines[4].action, doc.lines[4].reason) == ("drop", "teaser:clickbait"), doc.lines[4].reason
 
 
+def test_clickbait_widget_injected_inside_the_article_is_dropped():
+    line = "J’ai accueilli une femme sans-abri et son bébé, mais ce que j’ai découvert"
+    doc = run(["Wage rise", P_FR[0], P_FR[1], line, P_FR[0] + " Encore.", P_FR[1] + " Encore."])[0]
+    assert (doc.lines[3].action, doc.lines[3].reason) == ("drop", "teaser:clickbait")
+
+
 def test_clickbait_phrase_inside_the_article_is_kept():
     line = "Here's why the council changed its mind, according to minutes seen by this newspaper."
     doc = run(["Wage rise", P_EN[0], P_EN[1], line, P_EN[2], P_EN[0] + " More.", P_EN[1] + " More."])[0]

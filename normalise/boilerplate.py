@@ -521,8 +521,9 @@ def _consent_text(ln: _Line, cfg: BoilerplateConfig) -> bool:
     tracking or consent itself, in a line that speaks as "we" or to "you". News about data
     protection ("The regulator said the firm set tracking cookies without consent") is in the third
     person and is left alone."""
-    if cfg.consent_min_words <= 0 or len(ln.words) < cfg.consent_min_words:
-        return False
+    if cfg.consent_min_words <= 0 or len(ln.words) < cfg.consent_min_words \
+            or not _CONSENT_CORE.search(ln.text.lower()):
+        return False  # cheap gate first: most lines name neither cookies, tracking nor consent
     mw = load_model_words()
     toks = {w.lower() for w in _SITE_WORD.findall(ln.text)}
     hits = {t for t in toks if mw.has("consent", t)}

@@ -112,19 +112,19 @@ def test_split_sites_has_several_pages_per_site_from_new_sites(pages):
     assert sum(1 for n in per_site.values() if n >= 2) >= len(per_site) - 1, per_site
 
 
-def test_blind_split_test4_is_from_sites_in_no_other_split(pages):
-    test4 = [p for p in pages if p.split == "test4"]
-    if not test4:
-        pytest.skip("no test4 pages yet")
-    seen = {p.site for p in pages if p.split != "test4"}
-    clash = sorted(seen & {p.site for p in test4})
-    assert not clash, f"test4 pages from sites already in other splits: {clash}"
-    sites = [p.site for p in test4]
+def test_blind_split_test5_is_from_sites_in_no_other_split(pages):
+    test5 = [p for p in pages if p.split == "test5"]
+    if not test5:
+        pytest.skip("no test5 pages yet")
+    seen = {p.site for p in pages if p.split != "test5"}
+    clash = sorted(seen & {p.site for p in test5})
+    assert not clash, f"test5 pages from sites already in other splits: {clash}"
+    sites = [p.site for p in test5]
     assert len(sites) == len(set(sites))
 
 
 def test_held_out_splits_are_every_split_but_dev():
-    assert bb.HELD_OUT == ("test", "test2", "test3", "test4")
+    assert bb.HELD_OUT == ("test", "test2", "test3", "test5")
     assert set(bb.SPLITS) == {*bb.TUNABLE, *bb.HELD_OUT} and bb.TUNABLE == ("dev", "sites")
 
 

@@ -374,6 +374,9 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]*)?")
 _KEY = re.compile(r"[\W_]+")
 _TERMINAL = re.compile(r"[.!?…;]['\"”’»)\]]*$|[.!?]\s*\(\w[^()]{0,40}\)$")
 _ELLIPSIS = re.compile(r"(…|\.\.\.)\s*['\"”’»)\]]*$")
+_BYLINE_LABEL = re.compile(r"(?:écrit|rédigé|publié) par|par|by|written by|words by|von|text|texte|auteurs?|authors?|autor(?:en)?"
+                           r"\s*:?", re.IGNORECASE)
+_BYLINE_LINK = re.compile(r"\s*(?:,|&|et|and|und|·|/)\s*", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"[.!?…][\"”’»)]?\s+(?=[A-ZÀ-Ý„“«\"])")
 _OPEN_END = re.compile(r"[(\[{«“„]\s*$")
 _FRAGMENT_START = re.compile(r"^[,;:.)\]}»”’\-–—]|^[a-zàâäçéèêëîïôöûùüÿœæß]")
@@ -424,6 +427,7 @@ class _Line:
     weak: bool = False
     protected: bool = False  # dateline/byline or fragment in progress
     fragment: bool = False  # protected only as a fragment in progress (starts lowercase, follows "(")
+    byline_block: bool = False  # part of a byline spread over several lines ("Écrit par" / name / ",")
     guard: bool = False  # heading-like with a paragraph just after: not dropped on context
     sentence: bool = False
     menu_like: bool = False
@@ -763,9 +767,24 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
                 or (prev and _OPEN_END.search(prev)):
             ln.protected = True
             ln.fragment = not (ln.dateline and len(ln.words) <= 15)
+    # a byline spread over lines by the page's markup: "Écrit par" / name / "," / name / "et" / name
+    i = 0
+    while i < n:
+        if _BYLINE_LABEL.fullmatch(lines[i].text):
+            j = i + 1
+            while j < n and j - i <= 12 and (_BYLINE_LINK.fullmatch(lines[j].text) or _name_shaped(lines[j], load_model_words())):
+                j += 1
+            if j > i + 1:
+                for ln in lines[i:j]:
+                    ln.protected = ln.byline_block = True
+            i = j
+            continue
+        i += 1
 
     # 1-2. credits, captions with glued credits, rules
     for i, ln in enumerate(lines):
+        if ln.byline_block:
+            continue
         cr = _credit(ln)
         if cr:
             credits.append(cr[1])
@@ -814,6 +833,11 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
     good_at = [_is_good_paragraph(ln, cfg) and not ln.prompt for ln in lines]
     first_good = next((i for i, g in enumerate(good_at) if g), n)
     last_good_para = max((i for i, g in enumerate(good_at) if g), default=-1)
+    # a role label ("Rédaction", "CORRESPONDANT") is an author box after the article and the
+    # byline above it
+    for i, ln in enumerate(lines):
+        if ln.reason == "author:label" and i <= last_good_para:
+            ln.verdict, ln.reason, ln.weak, ln.by_rule = "", "", False, False
     i = 0
     while i < n:
         ln = lines[i]

@@ -486,6 +486,19 @@ def test_clickbait_phrase_inside_the_article_is_kept():
     assert doc.lines[3].action == "keep", doc.lines[3].reason
 
 
+def test_byline_spread_over_lines_is_kept():
+    lines = ["Guide de l'été : les meilleurs festivals", P_FR[0], "Écrit par", "Lorraine Grangette", ",",
+             "Yves Czerczuk", "et", "Eva Yoro", "Publicité", P_FR[1], P_FR[0] + " Encore."]
+    doc = run(lines)[0]
+    assert [r.action for r in doc.lines[2:8]] == ["keep"] * 6, [r.reason for r in doc.lines[2:8]]
+    assert doc.lines[0].action == "keep" and doc.lines[8].action == "drop"
+
+
+def test_role_label_above_the_article_is_a_byline():
+    doc = run(["Wage rise", "CORRESPONDANT", P_FR[0], P_FR[1], P_FR[0] + " Encore."])[0]
+    assert doc.lines[1].action == "keep", doc.lines[1].reason
+
+
 def test_author_label_is_weak():
     # "Rédaction" after the article next to other chrome is an author box; between paragraphs it stays
     doc = run(["Wage rise", P_FR[0], P_FR[1], "Rédaction", P_FR[0] + " Encore.", P_FR[1] + " Encore.", P_FR[0] + " Fin."])[0]

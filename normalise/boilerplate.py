@@ -1155,10 +1155,13 @@ def _context(lines: list[_Line], cfg: BoilerplateConfig) -> None:
     # words before the first full paragraph is never dropped on context alone (menus and
     # prompts around it make it look like chrome: "News-Ticker" / title / author widget)
     first_good = next((i for i, ln in enumerate(lines) if ln.verdict == "good"), n)
+    mw = load_model_words()
+    # (a line that addresses the reader, "Recevez Time Out dans votre boîte mail", is not the title)
     title_at = next((i for i in range(first_good) if cfg.context_title_min_words
                      and lines[i].verdict in ("short", "neargood") and _headline_shape(lines[i])
                      and len(lines[i].words) >= cfg.context_title_min_words
-                     and not lines[i].prompt and not lines[i].listed), -1)
+                     and not lines[i].prompt and not lines[i].listed
+                     and not any(mw.has("you", w.lower()) for w in lines[i].words)), -1)
 
     def neighbour(i: int, step: int, skip: tuple[str, ...]) -> str:
         j = i + step

@@ -494,6 +494,18 @@ def test_byline_spread_over_lines_is_kept():
     assert doc.lines[0].action == "keep" and doc.lines[8].action == "drop"
 
 
+def test_title_below_a_prompt_that_addresses_the_reader_is_kept():
+    # the title sits between chrome lines; the first headline-shaped line is a prompt to the reader
+    # and a cut lead and a byline spread over lines keep it far from the first paragraph
+    lines = ["Recevez Time Out dans votre boîte mail", "Recherche",
+             "Guide de l'été : les meilleurs festivals de musique en France",
+             "Notre sélection des meilleurs festivals de musique en dehors de Paris pour l'é",
+             "Écrit par", "Lorraine Grangette", ",", "Yves Czerczuk", ",", "Jenny Stampa", "et", "Eva Yoro",
+             "Publicité", P_FR[0], P_FR[1]]
+    doc = run(lines, cfg=BoilerplateConfig(model=False))[0]
+    assert doc.lines[2].action == "keep", doc.lines[2].reason
+
+
 def test_role_label_above_the_article_is_a_byline():
     doc = run(["Wage rise", "CORRESPONDANT", P_FR[0], P_FR[1], P_FR[0] + " Encore."])[0]
     assert doc.lines[1].action == "keep", doc.lines[1].reason

@@ -175,6 +175,9 @@ class BoilerplateConfig:
         (``model_words.tsv`` kind ``consent``), one about cookies, tracking or consent, that speaks
         as "we" or to "you", is a consent banner (``cookie:consent-text``) in any wording. 0 turns
         this off. Default 3.
+    paywall_min_words: a line of at most 40 words with at least this many distinct words of the
+        paywall vocabulary (``model_words.tsv`` kind ``paywall``) that addresses the reader is a
+        paywall or registration notice (``subscribe:paywall-text``). 0 turns this off. Default 2.
     context_title_min_words: the first headline-shaped line with at least this many words above
         the first full paragraph is the page's title and is never dropped on context alone (0: no
         such protection). Default 4 (dev split: 2 titles fewer lost, 1 chrome line more kept).
@@ -224,6 +227,7 @@ class BoilerplateConfig:
     model_header_any: bool = False
     context_title_min_words: int = 4
     consent_min_words: int = 3
+    paywall_min_words: int = 2
 
 
 # --------------------------------------------------------------------------------------------
@@ -322,7 +326,8 @@ def _credit_patterns() -> dict[str, re.Pattern[str]]:
         # "With AFP", "Avec AFP", "Mit Material von dpa", "Source: AFP", "Quelle: dpa", "(c) AFP"
         "credit:agency": re.compile(
             rf"(?:[a-zäöü]{{1,4}}(?:\s*[,/]\s*[a-zäöü]{{1,4}})*\s*,?\s*)?"  # editor's initials: "gos, mit DPA"
-            rf"(?:with|avec|mit|(?:mit )?material von|sources?|quellen?|agences?|agencies|d'après|selon|according to)"
+            rf"(?:with|avec|mit|(?:mit )?material von|mit informationen von|with (?:reporting|information) from|"
+            rf"avec des informations (?:de |d')|sources?|quellen?|agences?|agencies|d'après|selon|according to)"
             rf"\s*:?\s*(?:{agl}|agencies|agences|agenturen)(?:\s*(?:and|et|und|&)\s*(?:{agl}|agencies|agences|agenturen))?"
             rf"|{agl}",
             re.IGNORECASE),
@@ -533,7 +538,45 @@ def _consent_text(ln: _Line, cfg: BoilerplateConfig) -> bool:
     hits = {t for t in toks if mw.has("consent", t)}
     if len(hits) < cfg.consent_min_words or not any(_CONSENT_CORE.match(t) for t in hits):
         return False
-    return any(mw.has("you", t) or mw.has("we", t) for t in toks)
+    return any(mw.has("we", t) for t in toks) or _addresses_reader(_SITE_WORD.findall(ln.text))
+
+
+_DE_FORMAL_YOU = frozenset({"Sie", "Ihr", "Ihre", "Ihren", "Ihrem", "Ihrer", "Ihnen"})
+_AMBIGUOUS_YOU = frozenset({"du", "sie", "ihr", "ihre", "ihren", "ihrem", "ihrer", "ihnen"})
+_DE_INFORMAL = frozenset({"dich", "dir", "dein", "deine", "deinen", "deinem", "deiner", "euch", "euer", "eure"})
+
+
+def _addresses_reader(words: list[str]) -> bool:
+    """A second-person word, read with care for the words the three languages share: German
+    formal "Sie"/"Ihr" count only capitalised and not first (lower case they are "they"/"her"), and
+    "du" (French "of the") only beside another informal German word."""
+    mw = load_model_words()
+    low = [w.lower() for w in words]
+    for k, (w, lw) in enumerate(zip(words, low)):
+        if lw in _AMBIGUOUS_YOU:
+            if (w in _DE_FORMAL_YOU and k > 0) or (lw == "du" and _DE_INFORMAL.intersection(low)):
+                return True
+            continue
+        if mw.has("you", lw):
+            return True
+    return False
+
+
+def _paywall_text(ln: _Line, cfg: BoilerplateConfig) -> bool:
+    """A paywall, registration or subscription notice in any wording: at least
+    ``paywall_min_words`` distinct words of the paywall vocabulary (``model_words.tsv`` kind
+    ``paywall``) in a line of at most 40 words that addresses the reader (a second-person word, or an
+    imperative first word). News about subscriptions ("Netflix said subscribers would pay more") is
+    in the third person and stays."""
+    if cfg.paywall_min_words <= 0 or not 2 <= len(ln.words) <= 40:
+        return False
+    mw = load_model_words()
+    toks = [w.lower() for w in _SITE_WORD.findall(ln.text)]
+    hits = {t for t in toks if mw.has("paywall", t)}
+    if len(hits) < cfg.paywall_min_words:
+        return False
+    first = toks[0] if toks else ""
+    return mw.has("imperative", first) or _addresses_reader(_SITE_WORD.findall(ln.text))
 
 
 def _structural_rule(ln: _Line, cfg: BoilerplateConfig) -> str | None:
@@ -570,7 +613,7 @@ def _credit(ln: _Line) -> tuple[str, str] | None:
         return None
     text = ln.text
     has_punct = "(" in text or "/" in text or ":" in text or "," in text
-    if not has_punct and not _agency_words() & {w.lower() for w in text.split()}:
+    if not has_punct and not _agency_words() & {w.lower().strip(".,;:!") for w in text.split()}:
         return None  # every credit shape needs punctuation or an agency name: cheap gate
     pats = _credit_patterns()
     key = text.strip().rstrip(".")
@@ -799,6 +842,8 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
         reason = _match_rule(ln, table)
         if reason is None and _consent_text(ln, cfg):
             reason = "cookie:consent-text"
+        if reason is None and _paywall_text(ln, cfg):
+            reason = "subscribe:paywall-text"
         if reason is None and len(ln.text) <= 400 and _CAPTION_CUE.search(ln.text):
             reason = "caption:positional"
         if reason is None:

@@ -292,6 +292,19 @@ CHROME += [
     ("Sponsored stories", "teaser:marker"),
     ("Les plus consultés", "teaser:marker"),
     ("Das könnte dich auch interessieren", "teaser:marker"),
+    ("  • 📊 Quality Score:", "widget:aggregator"),
+    ("Publisher: 69%", "widget:aggregator"),
+    ("Vous utilisez un AdBlock?! :)", "ad:adblock"),
+    ("Connectez-vous ou créez un compte pour pouvoir commenter cet article.", "comments:prompt"),
+    ("Bitte aktivieren Sie Cookies, um sich einloggen zu können.", "cookie:banner"),
+    ("Original-Content von: Autobahnpolizeiinspektion, übermittelt durch news aktuell", "footer:syndication"),
+    ("This article first appeared on", "footer:syndication"),
+    ("People are also reading…", "nav:read-more"),
+    ("Letzte Aktualisierung:", "widget:date-empty"),
+    ("Beiträge (RSS)", "share:follow"),
+    ("preview_player", "template:placeholder"),
+    ("popularité : 1%", "widget:counter"),
+    ("Published 8 hours ago3 minute read", "widget:relative-time"),
     ("666", "widget:counter"),
     ("3.433", "widget:counter"),
 ]
@@ -336,6 +349,9 @@ PROSE = [
     ("Courtesy of the board, every employee got a bonus at the end of the year.", P_EN),
     ("Merci pour votre participation au débat, a dit le maire aux habitants.", P_FR),
     ("Plus de 300 morts", P_FR),
+    ("The ad-blocker market grew by a third last year, analysts said.", P_EN),
+    ("Le maire a voulu commenter cet article de loi devant le conseil municipal lundi soir.", P_FR),
+    ("News: the minister resigned on Monday after weeks of pressure from his own party.", P_EN),
     ("Il faisait 35 °C à Paris mardi, un record pour un mois de juin selon Météo-France.", P_FR),
     ("Mehr dazu sagte der Minister am Montag nicht.", P_DE),
     ("Zum Thema Rente sagte der Minister nichts.", P_DE),
@@ -511,6 +527,34 @@ def test_role_label_above_the_article_is_a_byline():
     assert doc.lines[1].action == "keep", doc.lines[1].reason
 
 
+@pytest.mark.parametrize("line", [
+    "Register just once to get unrestricted, real-time coverage of the issues facing the industry.",
+    "Jetzt mit Ihrer Registrierung 1 Monat gratis testen und alle Beiträge lesen.",
+    "Découvrez l’offre numérique > Abonnez-vous",
+    "Schon Abonnent? Melden Sie sich mit Ihren Zugangsdaten an.",
+])
+def test_paywall_notice_in_any_wording_is_dropped(line):
+    doc = run(["Wage rise", P_EN[0], P_EN[1], line, P_EN[2], P_EN[0] + " More.", P_EN[1] + " More."])[0]
+    assert doc.lines[3].action == "drop", doc.lines[3].reason
+
+
+@pytest.mark.parametrize("line", [
+    "Netflix said subscribers would pay more for a premium plan from next month.",
+    "Le nombre d'abonnés à l'offre numérique du quotidien a doublé en un an, selon la direction.",
+    "Die Zahl der Abonnenten des Digitalangebots stieg im Jahr um ein Drittel, teilte der Verlag mit.",
+])
+def test_news_about_subscriptions_is_kept(line):
+    doc = run(["Wage rise", P_EN[0], P_EN[1], line, P_EN[2], P_EN[0] + " More.", P_EN[1] + " More."])[0]
+    assert doc.lines[3].action == "keep", doc.lines[3].reason
+
+
+def test_german_sie_counts_as_you_only_when_formal():
+    from normalise.boilerplate import _addresses_reader
+    assert _addresses_reader("Melden Sie sich mit Ihren Zugangsdaten an".split())
+    assert not _addresses_reader("Die Abonnenten sagen, sie zahlen gern".split())
+    assert not _addresses_reader("Le nombre d'abonnés du quotidien a doublé".split())
+
+
 def test_author_label_is_weak():
     # "Rédaction" after the article next to other chrome is an author box; between paragraphs it stays
     doc = run(["Wage rise", P_FR[0], P_FR[1], "Rédaction", P_FR[0] + " Encore.", P_FR[1] + " Encore.", P_FR[0] + " Fin."])[0]
@@ -531,6 +575,7 @@ CREDITS = [
     ("rm,es/dj (AFP, dpa)", "credit:signature", "rm,es/dj (AFP, dpa)"),
     ("(AFP)", "credit:signature", "(AFP)"),
     ("With AFP", "credit:agency", "With AFP"),
+    ("Mit Informationen von dpa.", "credit:agency", "Mit Informationen von dpa"),
     ("Avec AFP", "credit:agency", "Avec AFP"),
     ("mit Material von dpa", "credit:agency", "mit Material von dpa"),
     ("gos, mit DPA", "credit:agency", "gos, mit DPA"),
@@ -865,8 +910,10 @@ READER_PROMPTS = [
 @pytest.mark.parametrize("line", READER_PROMPTS)
 def test_reader_prompt_outside_the_article_is_dropped(line):
     doc = run([line, "Wages to rise in January", P_EN[0], P_EN[1]])[0]
-    # the newsletter notice is also named by a rule now (subscribe:newsletter), which fires first
-    assert doc.lines[0].action == "drop" and doc.lines[0].reason in ("prompt:reader", "subscribe:newsletter")
+    # the newsletter notice is also named by a rule (subscribe:newsletter) and the paywall notice by
+    # the paywall vocabulary (subscribe:paywall-text), which fire first
+    assert doc.lines[0].action == "drop" and doc.lines[0].reason in (
+        "prompt:reader", "subscribe:newsletter", "subscribe:paywall-text")
 
 
 def test_reader_address_inside_the_article_is_kept():

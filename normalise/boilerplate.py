@@ -520,7 +520,8 @@ def _match_rule(ln: _Line, table: RuleTable) -> str | None:
 _CAPTION_CUE = re.compile(
     r"\((?:left|right|centre|center|l|r|l-r|r-l|top|bottom|à gauche|à droite|au centre|de g\. à d\.|"
     r"links|rechts|mitte|v\. ?l\. ?n\. ?r\.|second (?:left|right)|2e (?:à )?(?:gauche|droite))\)"
-    r"|\b(?:from left|left to right|de gauche à droite|von links nach rechts|v\. ?l\. ?n\. ?r\.)", re.IGNORECASE)
+    r"|\b(?:from left|left to right|de gauche à droite|von links nach rechts|v\. ?l\. ?n\. ?r\.)"
+    r"|^(?:above|below|top|pictured|ci-dessus|ci-dessous|en haut|oben|unten|im bild)\s?:\s", re.IGNORECASE)
 _CONSENT_CORE = re.compile(r"(?:cookie|consent|traceur|einwilligung|tracking|tracker|zustimm)")
 
 

@@ -463,6 +463,7 @@ def test_news_about_cookies_and_consent_is_kept(line):
     "The minister (left) greets the mayor outside the town hall on Monday.",
     "Les deux candidats, de gauche à droite, avant le débat télévisé",
     "V.l.n.r.: Anna Meier, Jonas Schulz und Petra Lang bei der Eröffnung",
+    "Above: A cyclist uses a protected bike lane on First Avenue last year.",
 ])
 def test_caption_that_says_where_people_stand_is_dropped(line):
     doc = run(["Wage rise", P_EN[0], P_EN[1], line, P_EN[2], P_EN[0] + " More.", P_EN[1] + " More."])[0]

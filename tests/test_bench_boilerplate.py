@@ -86,17 +86,18 @@ def test_blind_split_test2_size_and_chrome(pages):
         assert any(g.label == "boilerplate" for g in p.lines), f"{p.page_id}: no chrome"
 
 
-def test_blind_split_test3_is_from_sites_in_no_other_split(pages):
-    # test3 was labelled once test2's figures had been taken many times: fresh sites, one page each
-    test3 = [p for p in pages if p.split == "test3"]
-    if not test3:
-        pytest.skip("no test3 pages yet")
-    seen = {p.site for p in pages if p.split != "test3"}
-    clash = sorted(seen & {p.site for p in test3})
-    assert not clash, f"test3 pages from sites already in other splits: {clash}"
-    sites = [p.site for p in test3]
+@pytest.mark.parametrize("split", ["test3", "test5"])
+def test_later_blind_splits_are_from_sites_in_no_other_split(pages, split):
+    # each was labelled once the previous blind split had been measured often: fresh sites, one page each
+    held = [p for p in pages if p.split == split]
+    if not held:
+        pytest.skip(f"no {split} pages yet")
+    seen = {p.site for p in pages if p.split != split}
+    clash = sorted(seen & {p.site for p in held})
+    assert not clash, f"{split} pages from sites already in other splits: {clash}"
+    sites = [p.site for p in held]
     assert len(sites) == len(set(sites))
-    for p in test3:
+    for p in held:
         assert any(g.label == "boilerplate" for g in p.lines), f"{p.page_id}: no chrome"
 
 
@@ -110,17 +111,6 @@ def test_split_sites_has_several_pages_per_site_from_new_sites(pages):
     from collections import Counter
     per_site = Counter(p.site for p in multi)
     assert sum(1 for n in per_site.values() if n >= 2) >= len(per_site) - 1, per_site
-
-
-def test_blind_split_test5_is_from_sites_in_no_other_split(pages):
-    test5 = [p for p in pages if p.split == "test5"]
-    if not test5:
-        pytest.skip("no test5 pages yet")
-    seen = {p.site for p in pages if p.split != "test5"}
-    clash = sorted(seen & {p.site for p in test5})
-    assert not clash, f"test5 pages from sites already in other splits: {clash}"
-    sites = [p.site for p in test5]
-    assert len(sites) == len(set(sites))
 
 
 def test_held_out_splits_are_every_split_but_dev():

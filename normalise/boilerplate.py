@@ -123,8 +123,10 @@ class BoilerplateConfig:
         words (``stopwords_low``) is never dropped on context alone, even without a sentence end
         (a paragraph cut short, such as the last line of an excerpt after an ad label). 0 turns
         this off. Default 12.
-    alt_text_min_chars: a kept line of at least this many key characters whose words start the
-        caption right after it is that picture's alt text (``caption:alt-text``). Default 15.
+    alt_text_min_chars / alt_text_max_chars: a kept line of at least ``alt_text_min_chars`` key
+        characters (and at most ``alt_text_max_chars`` characters: a longer one is the story's
+        lead, printed again with the picture's credit) whose words start the caption right after it
+        is that picture's alt text (``caption:alt-text``). Defaults 15 and 120.
     summary_min_chars / summary_follow_lines: a line of at least ``summary_min_chars`` ending in an
         ellipsis whose words the next ``summary_follow_lines`` lines repeat in full is a truncated
         summary of the article printed before it (``duplicate:summary``). Defaults 60 and 3.
@@ -204,6 +206,7 @@ class BoilerplateConfig:
     teaser_stop_chars: int = 100
     context_prose_min_words: int = 12
     alt_text_min_chars: int = 15
+    alt_text_max_chars: int = 120
     summary_min_chars: int = 60
     summary_follow_lines: int = 3
     near_dup_window: int = 8
@@ -392,7 +395,7 @@ _MONTHS = (
     "januar|jänner|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember"
 )
 _DATELINE = re.compile(
-    rf"(?:\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\.?\s+(?:{_MONTHS})\b|\b\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}\b"
+    rf"(?:\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b|\b(?:{_MONTHS})\.?\s+(?:19|20)\d\d\b|\b\d{{1,2}}\.?\s+(?:{_MONTHS})\b|\b\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}\b"
     r"|\b\d{4}-\d{2}-\d{2}\b|\b(?:published|updated|posted|publié|mis à jour|modifié|veröffentlicht|aktualisiert|stand)\b)",
     re.IGNORECASE,
 )
@@ -945,7 +948,7 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
         # copy are a gallery slide's own text (the credited copy is the caption)
         if nxt is not None and nxt.verdict == "bad" and nxt.reason.startswith(("caption", "credit:image")) \
                 and nxt.key.startswith(ln.key) and len(nxt.key) > len(ln.key) \
-                and len(_SENTENCE_BREAK.findall(ln.text)) == 0:
+                and len(_SENTENCE_BREAK.findall(ln.text)) == 0 and len(ln.text) <= cfg.alt_text_max_chars:
             _drop(ln, "caption:alt-text", caption=nxt.rec.line)
             continue
         if _ELLIPSIS.search(ln.text) and len(ln.text) >= cfg.summary_min_chars:

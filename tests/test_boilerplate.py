@@ -392,6 +392,20 @@ def test_kicker_written_for_the_story_is_not_a_section_name(line):
     assert load_rules().pattern.fullmatch(rule_key(line)) is None
 
 
+def test_long_lead_printed_again_with_a_credit_is_kept():
+    lead = ("Am Landgericht konnten bei 55 im Laufe des Jahres eingegangenen allgemeinen Zivilverfahren nur "
+            "wenige in weniger als sechs Monaten erledigt werden")
+    doc = run(["Gerichte überlastet", lead, lead + " Foto: Anna Meier/dpa", P_DE[0], P_DE[1]])[0]
+    assert doc.lines[1].action == "keep", doc.lines[1].reason
+    assert doc.lines[2].reason == "caption:credited"
+
+
+def test_byline_with_month_and_year_is_a_dateline():
+    from normalise.boilerplate import _is_dateline
+    assert _is_dateline("Alain Coenen - Mars 2002")
+    assert _is_dateline("Published March 2024")
+
+
 def test_gallery_slide_text_before_its_credited_copy_is_kept():
     # several sentences before their credited copy are the slide's own text, not alt text
     slide = "Ein vertrocknetes Maisfeld bei Hannover. Viele Bauern klagen über Mindererträge von 30 Prozent."

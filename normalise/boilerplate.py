@@ -583,6 +583,21 @@ def _paywall_text(ln: _Line, cfg: BoilerplateConfig) -> bool:
     return mw.has("imperative", first) or _addresses_reader(_SITE_WORD.findall(ln.text))
 
 
+def _hashtag_list(text: str) -> bool:
+    """A line of tags only: "#Comödie Fürth, #Dieter Stoll, #Gostner Hoftheater". Every part is a
+    name of one to four words with no function word, so prose that mentions hashtags ("Protesters
+    used the hashtags #MeToo and #BalanceTonPorc") is not a tag list."""
+    parts = [p.strip(" ,;|") for p in re.split(r"#", text)]
+    head, tags = parts[0], [p for p in parts[1:] if p]
+    if len(tags) < 2 or len(_WORD.findall(head)) > 2:
+        return False
+    for part in tags + ([head] if head else []):
+        words = _WORD.findall(part)
+        if not 1 <= len(words) <= 4 or _stop_density(words) > 0:
+            return False
+    return True
+
+
 def _structural_rule(ln: _Line, cfg: BoilerplateConfig) -> str | None:
     """Rules that need more than a regex over the whole line."""
     text = ln.text
@@ -591,6 +606,8 @@ def _structural_rule(ln: _Line, cfg: BoilerplateConfig) -> str | None:
     if _GLUED_CRUMB.fullmatch(text) and len(text) <= 40:
         # "ConflictsMali", "NewsWorldAfrica": menu labels whose separators the scraper lost.
         return "nav:breadcrumb"
+    if text.count("#") >= 2 and not ln.terminal and _hashtag_list(text):
+        return "tags:hashtags"
     if 2 <= len(ln.words) <= 8 and not ln.terminal and len(text) <= 80 and not _SEPARATOR_CHARS.intersection(text):
         # "Accueil Actualités Société", "Startseite Politik Ausland": section words only
         mw = load_model_words()

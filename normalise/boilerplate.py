@@ -1019,8 +1019,11 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
         if ln.verdict or (ln.protected and not ln.fragment):
             continue
         count = repeated.get(ln.key, 0)
+        nxt = lines[i + 1] if i + 1 < n else None
         if count and (_name_shaped(ln, mw) or (
-                _heading_like(ln, cfg) and i + 1 < n and good_at[i + 1] and lines[i + 1].verdict != "bad")):
+                (_heading_like(ln, cfg) or len(ln.words) == 1) and nxt is not None and nxt.verdict != "bad"
+                and (good_at[i + 1] or (nxt.listed and len(ln.words) == 1)))):
+            # (a one-word heading over a list, "Summary" over its bullet points, is a standing box)
             continue
         # any short sentence ("Lest we forget.") counts as prose here: a quote that several
         # statements share is not site chrome

@@ -777,6 +777,12 @@ def test_names_and_standing_subheads_repeated_on_every_page_of_a_site_are_kept()
         assert d.lines[-2].action == "drop" and d.lines[-1].action == "drop"
 
 
+def test_one_word_heading_over_a_list_repeated_on_every_page_is_kept():
+    docs = run(*[["Summary", f"• Point one of story {i} today", f"• Point two of story {i} today", *s]
+                 for i, s in enumerate(STORIES[:4])])
+    assert all(d.lines[0].action == "keep" for d in docs), [d.lines[0].reason for d in docs]
+
+
 def test_lower_case_template_repeated_across_stories_is_chrome():
     # a line starting in lower case is protected as a sentence in progress, but not when the same
     # line opens three different stories: then it is the site's template ("au sommaire")

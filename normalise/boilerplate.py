@@ -252,27 +252,78 @@ class RuleTable:
     sources: list[str]
     long_pattern: re.Pattern[str] | None = None  # only the rules that can match a long line
     short_max: int = 120
+    gated: tuple[tuple[re.Pattern[str], re.Pattern[str], str], ...] = ()  # (gate, rule, reason)
+    gate_words: tuple[str, ...] = ()  # every gate's keywords, lower case: most lines hold none
 
 
 @lru_cache(maxsize=8)
 def load_rules(extra: tuple[str, ...] = ()) -> RuleTable:
+    """Compile ``rules.tsv`` (and ``extra`` tables). A rule that scans the line for a keyword
+    (``.{0,80}\\bcomment policy...``) costs every line a pass; such a rule names a ``gate`` in a
+    third column, a cheap regex searched first, and the rule is tried only on lines the gate finds."""
     reasons, parts, sources = [], [], []
+    gated: list[tuple[re.Pattern[str], re.Pattern[str], str]] = []
     for path in (DATA_DIR / "rules.tsv", *map(Path, extra)):
         for line in _data_lines(path):
-            reason, _, rx = line.partition("\t")
-            rx = rx.strip()
+            reason, rx, gate = ([c.strip() for c in line.split("\t")] + ["", ""])[:3]
             if not rx:
                 raise ValueError(f"{path}: rule without a pattern: {line!r}")
             re.compile(rx)  # fail early, naming the file
+            if gate:
+                gated.append((re.compile(gate, re.IGNORECASE), re.compile(rx, re.IGNORECASE), reason))
+                reasons.append(reason)
+                sources.append(f"{path.name}:{rx[:60]}")
+                continue
+            if _scans(rx):
+                raise ValueError(f"{path}: rule {reason} {rx[:40]!r}... scans the line for a keyword: "
+                                 "give it a gate (a third column, a regex of its keywords)")
             parts.append(f"(?P<r{len(reasons)}>{rx})")
-            reasons.append(reason.strip())
+            reasons.append(reason)
             sources.append(f"{path.name}:{rx[:60]}")
     # Most lines are paragraphs longer than any menu label: match them only against the rules
     # whose pattern can be that long (cookie banners, footers), found from the regex's width.
     short_max = 120
     long_parts = [p for p in parts if _max_width(p) > short_max]
     long_pattern = re.compile("|".join(long_parts), re.IGNORECASE) if long_parts else None
-    return RuleTable(re.compile("|".join(parts), re.IGNORECASE), reasons, sources, long_pattern, short_max)
+    # gates are written as plain keyword alternations, so one substring test per keyword (C speed)
+    # screens a line before any regex runs; a regex gate is rejected rather than silently slow
+    gate_words: list[str] = []
+    for g, _, reason in gated:
+        words = g.pattern.split("|")
+        if any(_REGEX_META.search(w) for w in words):
+            raise ValueError(f"gate of {reason} must be plain keywords separated by '|': {g.pattern!r}")
+        gate_words.extend(w.lower() for w in words)
+    return RuleTable(re.compile("|".join(parts), re.IGNORECASE), reasons, sources, long_pattern, short_max,
+                     tuple(gated), tuple(dict.fromkeys(gate_words)))
+
+
+_REGEX_META = re.compile(r"[\\^$.*+?()\[\]{}]")
+
+
+# a top-level alternative that opens with a bounded wildcard or a look-ahead over the whole line
+_SCANNING_START = re.compile(r"\.\{0,\d+\}|\.\{1,\d+\} |\(\?[=!]\.\*")
+
+
+def _scans(rx: str) -> bool:
+    """Whether one of the top-level alternatives of ``rx`` starts by scanning the line."""
+    depth, start = 0, 0
+    alts = []
+    i = 0
+    while i < len(rx):
+        c = rx[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            alts.append(rx[start:i])
+            start = i + 1
+        i += 1
+    alts.append(rx[start:])
+    return any(_SCANNING_START.match(a) for a in alts)
 
 
 def _max_width(rx: str) -> int:
@@ -508,14 +559,18 @@ def _match_rule(ln: _Line, table: RuleTable) -> str | None:
         if not key or _LETTER.search(key) or _DIGIT.search(key):
             return None
     if len(key) > table.short_max:
-        if table.long_pattern is None:
-            return None
-        m = table.long_pattern.fullmatch(key)
+        m = table.long_pattern.fullmatch(key) if table.long_pattern is not None else None
     else:
         m = table.pattern.fullmatch(key)
-    if m is None:
+    if m is not None:
+        return table.reasons[int(m.lastgroup[1:])]
+    low = key.lower()
+    if not any(w in low for w in table.gate_words):
         return None
-    return table.reasons[int(m.lastgroup[1:])]
+    for gate, rule, reason in table.gated:
+        if gate.search(key) and rule.fullmatch(key):
+            return reason
+    return None
 
 
 # Where people stand in a picture: "(left)", "(à droite)", "(links)", "from left", "v.l.n.r.".

@@ -446,6 +446,29 @@ def test_rules_match_whole_line_only():
     assert rule_key("  2. Skip to main menu  ›") == "Skip to main menu"
 
 
+def test_a_rule_that_scans_the_line_needs_a_gate(tmp_path):
+    from normalise.boilerplate import _scans
+    assert _scans(".{0,80}comment policy") and _scans("abc|(?=.*vous).{0,8}x")
+    assert not _scans("(nous utilisons|.{1,40} utilise) votre adresse") and not _scans("read more")
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("ad:test\t.{0,80}sponsored by .{1,40}\n", encoding="utf-8")
+    load_rules.cache_clear()
+    with pytest.raises(ValueError, match="gate"):
+        load_rules((str(bad),))
+    good = tmp_path / "good.tsv"
+    good.write_text("ad:test\t.{0,80}sponsored by acme\tsponsored\n", encoding="utf-8")
+    table = load_rules((str(good),))
+    assert any(r == "ad:test" for _, _, r in table.gated)
+    cfg = BoilerplateConfig(extra_rules=(str(good),))
+    doc = run(["Wage rise", P_EN[0], P_EN[1], "This page is sponsored by ACME", P_EN[2]], cfg=cfg)[0]
+    assert doc.lines[3].reason == "ad:test"
+    regex_gate = tmp_path / "regex_gate.tsv"
+    regex_gate.write_text("ad:test\t.{0,80}sponsored by acme\tspons.red\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="plain keywords"):
+        load_rules((str(regex_gate),))
+    load_rules.cache_clear()
+
+
 def test_every_rule_has_a_family_detail_reason():
     table = load_rules()
     for reason in table.reasons:

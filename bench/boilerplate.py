@@ -79,7 +79,7 @@ LANGS = ("en", "fr", "de")
 #: ``test3``: the same again once ``test2`` had been measured often; ``test5``: the same again once
 #: the fourth blind split, measured once, had been moved to ``dev``) are for reporting only, their
 #: errors are listed only on request (see PROVENANCE.md).
-SPLITS = ("dev", "sites", "test", "test2", "test3", "test6")
+SPLITS = ("dev", "sites", "test", "test2", "test3", "test6", "sites2")
 #: Splits whose pages may be used to tune the classifier (their errors are listed).
 TUNABLE = ("dev", "sites")
 #: Splits whose errors (and per-reason/per-detail tables) are hidden unless ``--test-errors``.
@@ -637,7 +637,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="only these splits (repeatable; note cross-document evidence then sees fewer pages)")
     ap.add_argument("--stats", action="store_true", help="print dev-set statistics and exit (no cleaner)")
     ap.add_argument("--test-errors", action="store_true",
-                    help="also list errors on held-out pages (test, test2, test3, test6; default: dev and sites pages only)")
+                    help="also list errors on held-out pages (test, test2, test3, test6, sites2; default: dev and sites pages only)")
     ap.add_argument("--bootstrap", type=int, default=1000, metavar="N",
                     help="page-level bootstrap resamples for the 95%% intervals (0: off; default 1000)")
     ap.add_argument("--order", choices=("langid-first", "pipeline"), default="langid-first",

@@ -168,11 +168,6 @@ class BoilerplateConfig:
     model_min_iface: any line needs at least this many interface words before the model may drop
         it: on the 117-page dev split the lines the model dropped wrongly in leave-sites-out CV
         were titles, speaker names, verse and cut lines with none. Default 1.
-    model_header_any: lift ``model_min_iface`` for lines above the article body (the page header:
-        section labels, site names, date widgets carry no interface word). Default False: on the
-        165-page dev split, leave-sites-out CV, it adds 47 model drops at 0.915 precision at the
-        best threshold, below the drop-precision target, so it is off until better header
-        features exist (``above_title``, ``header_depth`` are computed for it).
     consent_min_words: a line with at least this many distinct words of the consent vocabulary
         (``model_words.tsv`` kind ``consent``), one about cookies, tracking or consent, that speaks
         as "we" or to "you", is a consent banner (``cookie:consent-text``) in any wording. 0 turns
@@ -227,7 +222,6 @@ class BoilerplateConfig:
     model_protect_flanked: bool = True
     model_sentence_min_iface: int = 2
     model_min_iface: int = 1
-    model_header_any: bool = False
     context_title_min_words: int = 4
     consent_min_words: int = 3
     paywall_min_words: int = 2
@@ -252,49 +246,44 @@ class RuleTable:
     sources: list[str]
     long_pattern: re.Pattern[str] | None = None  # only the rules that can match a long line
     short_max: int = 120
-    gated: tuple[tuple[re.Pattern[str], re.Pattern[str], str], ...] = ()  # (gate, rule, reason)
+    gated: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = ()  # (gate words, rule, reason)
     gate_words: tuple[str, ...] = ()  # every gate's keywords, lower case: most lines hold none
 
 
 @lru_cache(maxsize=8)
 def load_rules(extra: tuple[str, ...] = ()) -> RuleTable:
     """Compile ``rules.tsv`` (and ``extra`` tables). A rule that scans the line for a keyword
-    (``.{0,80}\\bcomment policy...``) costs every line a pass; such a rule names a ``gate`` in a
-    third column, a cheap regex searched first, and the rule is tried only on lines the gate finds."""
+    (``.{0,80}\\bcomment policy...``) would cost every line a pass inside the one alternation; such
+    a rule names its keywords in a third column (``gate``, plain words separated by ``|``) and is
+    tried only on lines that hold one of them (plain substring tests, no regex)."""
     reasons, parts, sources = [], [], []
-    gated: list[tuple[re.Pattern[str], re.Pattern[str], str]] = []
+    gated: list[tuple[tuple[str, ...], re.Pattern[str], str]] = []
     for path in (DATA_DIR / "rules.tsv", *map(Path, extra)):
         for line in _data_lines(path):
             reason, rx, gate = ([c.strip() for c in line.split("\t")] + ["", ""])[:3]
             if not rx:
                 raise ValueError(f"{path}: rule without a pattern: {line!r}")
-            re.compile(rx)  # fail early, naming the file
+            compiled = re.compile(rx, re.IGNORECASE)  # fail early, naming the file
+            reasons.append(reason)
+            sources.append(f"{path.name}:{rx[:60]}")
             if gate:
-                gated.append((re.compile(gate, re.IGNORECASE), re.compile(rx, re.IGNORECASE), reason))
-                reasons.append(reason)
-                sources.append(f"{path.name}:{rx[:60]}")
+                words = tuple(w.lower() for w in gate.split("|"))
+                if any(not w or _REGEX_META.search(w) for w in words):
+                    raise ValueError(f"{path}: gate of {reason} must be plain keywords separated by '|': {gate!r}")
+                gated.append((words, compiled, reason))
                 continue
             if _scans(rx):
                 raise ValueError(f"{path}: rule {reason} {rx[:40]!r}... scans the line for a keyword: "
-                                 "give it a gate (a third column, a regex of its keywords)")
-            parts.append(f"(?P<r{len(reasons)}>{rx})")
-            reasons.append(reason)
-            sources.append(f"{path.name}:{rx[:60]}")
+                                 "give it a gate (a third column of its keywords)")
+            parts.append(f"(?P<r{len(reasons) - 1}>{rx})")
     # Most lines are paragraphs longer than any menu label: match them only against the rules
     # whose pattern can be that long (cookie banners, footers), found from the regex's width.
     short_max = 120
     long_parts = [p for p in parts if _max_width(p) > short_max]
     long_pattern = re.compile("|".join(long_parts), re.IGNORECASE) if long_parts else None
-    # gates are written as plain keyword alternations, so one substring test per keyword (C speed)
-    # screens a line before any regex runs; a regex gate is rejected rather than silently slow
-    gate_words: list[str] = []
-    for g, _, reason in gated:
-        words = g.pattern.split("|")
-        if any(_REGEX_META.search(w) for w in words):
-            raise ValueError(f"gate of {reason} must be plain keywords separated by '|': {g.pattern!r}")
-        gate_words.extend(w.lower() for w in words)
+    gate_words = tuple(dict.fromkeys(w for words, _, _ in gated for w in words))
     return RuleTable(re.compile("|".join(parts), re.IGNORECASE), reasons, sources, long_pattern, short_max,
-                     tuple(gated), tuple(dict.fromkeys(gate_words)))
+                     tuple(gated), gate_words)
 
 
 _REGEX_META = re.compile(r"[\\^$.*+?()\[\]{}]")
@@ -567,8 +556,8 @@ def _match_rule(ln: _Line, table: RuleTable) -> str | None:
     low = key.lower()
     if not any(w in low for w in table.gate_words):
         return None
-    for gate, rule, reason in table.gated:
-        if gate.search(key) and rule.fullmatch(key):
+    for words, rule, reason in table.gated:
+        if any(w in low for w in words) and rule.fullmatch(key):
             return reason
     return None
 
@@ -593,11 +582,12 @@ def _consent_text(ln: _Line, cfg: BoilerplateConfig) -> bool:
             or not _CONSENT_CORE.search(ln.text.lower()):
         return False  # cheap gate first: most lines name neither cookies, tracking nor consent
     mw = load_model_words()
-    toks = {w.lower() for w in _SITE_WORD.findall(ln.text)}
+    words = _SITE_WORD.findall(ln.text)
+    toks = {w.lower() for w in words}
     hits = {t for t in toks if mw.has("consent", t)}
     if len(hits) < cfg.consent_min_words or not any(_CONSENT_CORE.match(t) for t in hits):
         return False
-    return any(mw.has("we", t) for t in toks) or _addresses_reader(_SITE_WORD.findall(ln.text))
+    return any(mw.has("we", t) for t in toks) or _addresses_reader(words)
 
 
 _DE_FORMAL_YOU = frozenset({"Sie", "Ihr", "Ihre", "Ihren", "Ihrem", "Ihrer", "Ihnen"})
@@ -630,12 +620,12 @@ def _paywall_text(ln: _Line, cfg: BoilerplateConfig) -> bool:
     if cfg.paywall_min_words <= 0 or not 2 <= len(ln.words) <= 40:
         return False
     mw = load_model_words()
-    toks = [w.lower() for w in _SITE_WORD.findall(ln.text)]
+    words = _SITE_WORD.findall(ln.text)
+    toks = [w.lower() for w in words]
     hits = {t for t in toks if mw.has("paywall", t)}
     if len(hits) < cfg.paywall_min_words:
         return False
-    first = toks[0] if toks else ""
-    return mw.has("imperative", first) or _addresses_reader(_SITE_WORD.findall(ln.text))
+    return mw.has("imperative", toks[0]) or _addresses_reader(words)
 
 
 def _hashtag_list(text: str) -> bool:
@@ -750,7 +740,9 @@ def _glued_credit(ln: _Line) -> tuple[str, str] | None:
     return body, credit
 
 
-_NAME_LINKS_LOWER = frozenset({"of", "de", "du", "des", "la", "le", "von", "der", "die", "das", "und", "and", "et", "&", "-", "–"})
+# the small words a name or a credit may hold ("Maria de la Cruz", "dpa | Philipp Schulze")
+_NAME_LINKS = frozenset({"of", "de", "du", "des", "la", "le", "von", "van", "da", "di", "der", "die", "das",
+                         "und", "and", "et", "&", "-", "–", "|", "/"})
 
 
 def _name_shaped(ln: _Line, mw: "ModelWords") -> bool:
@@ -763,7 +755,7 @@ def _name_shaped(ln: _Line, mw: "ModelWords") -> bool:
     low = [w.lower() for w in words]
     if any(mw.has("iface", w) or mw.has("imperative", w) for w in low):
         return False
-    return all(w[:1].isupper() or w.lower() in _NAME_LINKS_LOWER for w in words)
+    return all(w[:1].isupper() or w.lower() in _NAME_LINKS for w in words)
 
 
 def _heading_like(ln: _Line, cfg: BoilerplateConfig) -> bool:
@@ -787,9 +779,6 @@ def _copyright_credit(ln: _Line) -> tuple[str, str] | None:
     if not any(c.isalpha() for c in credit) or not ("/" in credit or _credit_value_ok(credit)):
         return None
     return m.group("body"), credit
-
-
-_NAME_LINKS = frozenset({"de", "du", "von", "van", "da", "di", "le", "la", "-", "–", "&", "|", "/", "and", "et", "und"})
 
 
 def _credit_value_ok(value: str) -> bool:
@@ -887,11 +876,12 @@ def _classify_doc(doc: Document, repeated: dict[str, int], cfg: BoilerplateConfi
             ln.protected = True
             ln.fragment = not (ln.dateline and len(ln.words) <= 15)
     # a byline spread over lines by the page's markup: "Écrit par" / name / "," / name / "et" / name
+    mw = load_model_words()
     i = 0
     while i < n:
         if _BYLINE_LABEL.fullmatch(lines[i].text):
             j = i + 1
-            while j < n and j - i <= 12 and (_BYLINE_LINK.fullmatch(lines[j].text) or _name_shaped(lines[j], load_model_words())):
+            while j < n and j - i <= 12 and (_BYLINE_LINK.fullmatch(lines[j].text) or _name_shaped(lines[j], mw)):
                 j += 1
             if j > i + 1:
                 for ln in lines[i:j]:
@@ -1207,8 +1197,7 @@ def _model_step(lines: list[_Line], cfg: BoilerplateConfig, collect: list | None
 
     def sentence_ok(ln: _Line, f: dict[str, float]) -> bool:
         # "Subscribe to the idea that sanctions work and you will be disappointed by the results."
-        header = cfg.model_header_any and f["before_body"] and not ln.sentence
-        if f["_iface_n"] < cfg.model_min_iface and not header:
+        if f["_iface_n"] < cfg.model_min_iface:
             return False  # no web-interface word at all: not the model's to drop (titles, names, verse)
         return not (ln.sentence and f["_iface_n"] < cfg.model_sentence_min_iface)
 

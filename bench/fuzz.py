@@ -50,8 +50,10 @@ import traceback
 from collections import Counter
 from pathlib import Path
 
-# bench/ is sys.path[0] for a script, and bench/translate.py would shadow translate-toolkit's
-# ``translate`` package (the TMX writer): take bench/ off the path, put the project root on it.
+# bench/ is sys.path[0] for a script, and its modules are named for the stages they measure, so
+# one could shadow a package of the same name (bench/translate.py once shadowed translate-toolkit's
+# ``translate``, the TMX writer; it is bench/translation.py now): take bench/ off the path, put the
+# project root on it.
 _BENCH = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _BENCH]
 sys.path.insert(0, str(_BENCH.parent))

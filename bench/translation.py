@@ -24,9 +24,9 @@ and per CPU-second of the path's process (all its threads): on a shared machine 
 ratio moves with everyone else's load, the CPU-second one much less. Exit status is 0 whatever the figures (a benchmark, not a
 test); the verdict is printed.
 
-  .venv/bin/python bench/translate.py                       # defaults: 2000 segments, 32 new tokens
-  .venv/bin/python bench/translate.py --segments 500 --naive-sample 30 --json out.json
-  .venv/bin/python bench/translate.py --device cuda         # on a GPU machine
+  .venv/bin/python bench/translation.py                       # defaults: 2000 segments, 32 new tokens
+  .venv/bin/python bench/translation.py --segments 500 --naive-sample 30 --json out.json
+  .venv/bin/python bench/translation.py --device cuda         # on a GPU machine
 """
 
 from __future__ import annotations

@@ -36,6 +36,7 @@ applies the model's own drops only, not the second context pass that follows the
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import sys
@@ -81,12 +82,23 @@ def data_hash(pages: list[dict]) -> str:
     return h.hexdigest()
 
 
-def collect(pages: list[dict]) -> list[dict]:
+#: ``--gate``: which kept lines the model may decide. ``classifier`` is the shipped gate (at least
+#: one interface word, two for a sentence; never the heading above the body, never a line flanked
+#: by paragraphs); ``wide`` lifts the interface-word gate; ``widest`` also lifts the flanking one.
+#: The wider gates exist to measure whether the features could decide more lines, not to ship.
+GATES = {
+    "classifier": {},
+    "wide": {"model_min_iface": 0, "model_sentence_min_iface": 0},
+    "widest": {"model_min_iface": 0, "model_sentence_min_iface": 0, "model_protect_flanked": False},
+}
+
+
+def collect(pages: list[dict], gate: str = "classifier") -> list[dict]:
     """One row per non-empty gold line: features, candidate flag, kept-with-model-off, gold."""
     docs = [Document.from_text(p["id"], p["text"]) for p in pages]
     for d in docs:
         repair_document(d, EncodingConfig())
-    rows_by_doc = bp.collect_model_rows(docs)
+    rows_by_doc = bp.collect_model_rows(docs, dataclasses.replace(bp.BoilerplateConfig(), **GATES[gate]))
     out = []
     for p, d in zip(pages, docs):
         feats = {r[0]: r for r in rows_by_doc[d.doc_id]}
@@ -229,13 +241,19 @@ def main(argv: list[str] | None = None) -> int:
                          "teaches vocabulary too) or only the lines the model decides")
     ap.add_argument("--min-drop-precision", type=float, default=0.97)
     ap.add_argument("--max-lost", type=int, default=0, help="most content lines the model may drop in CV (default 0)")
+    ap.add_argument("--gate", choices=tuple(GATES), default="classifier",
+                    help="lines the model may decide: the classifier's own gate (default), or wider "
+                         "ones to measure what the features could do there (see GATES; with a wider "
+                         "gate the weights are not written, as the classifier would not use them so)")
     ap.add_argument("--dry-run", action="store_true", help="do not write the weights")
     ap.add_argument("--out", default=str(OUT))
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
     pages = load_dev_pages()
-    rows = collect(pages)
+    if args.gate != "classifier":
+        args.dry_run = True
+    rows = collect(pages, args.gate)
     names = sorted({k for r in rows for k in r["feats"] if not k.startswith(("t:", "_"))})
     names.remove("bias")
     names.insert(0, "bias")

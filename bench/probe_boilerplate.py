@@ -30,6 +30,7 @@ Run::
 
     .venv/bin/python bench/probe_boilerplate.py                                # dense, lr, wide
     .venv/bin/python bench/probe_boilerplate.py --features dense,topic,encoder --model gbt
+    .venv/bin/python bench/probe_boilerplate.py --features dense,context --train-sites 0.25   # learning curve
 
 Figures measured (2026-11-22, 322 tunable pages, 999 wide-gate candidates of which 147 chrome;
 rules alone keep-F1 0.923, drop precision 0.979) are in bench/data/boilerplate/PROVENANCE.md,
@@ -186,6 +187,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", choices=("lr", "gbt"), default="lr")
     ap.add_argument("--fit-on", choices=("candidates", "all"), default="candidates",
                     help="rows to fit on: the lines the probe decides (default) or every non-empty line")
+    ap.add_argument("--train-sites", type=float, default=1.0, metavar="FRACTION",
+                    help="fit on this fraction of the sites only (drawn with --seed; the scored pages "
+                         "are all the pages), for a learning curve: does more labelled data help?")
+    ap.add_argument("--train-seed", type=int, default=0, help="draw of --train-sites (default 0)")
     ap.add_argument("--folds", type=int, default=10)
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
@@ -193,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
     bad = [f for f in feats if f not in FEATURES]
     if bad or not feats:
         ap.error(f"unknown features {bad}; choose from {FEATURES}")
+    if not 0 < args.train_sites <= 1:
+        ap.error("--train-sites is a fraction in (0, 1]")
 
     pages = tb.load_dev_pages()
     rows = tb.collect(pages, args.gate)
@@ -213,6 +220,11 @@ def main(argv: list[str] | None = None) -> int:
         y = np.array([r["gold"] == "boilerplate" for r in rows], dtype=np.float64)
         cand = np.array([r["cand"] and r["kept"] for r in rows])
         fit = cand if args.fit_on == "candidates" else np.ones(len(rows), dtype=bool)
+        if args.train_sites < 1:
+            sites = sorted({r["site"] for r in rows})
+            chosen = set(np.random.default_rng(args.train_seed).choice(sites, max(1, int(len(sites) * args.train_sites)),
+                                                                 replace=False).tolist())
+            fit = fit & np.array([r["site"] in chosen for r in rows])
         folds = np.array(tb.site_folds(rows, args.folds, args.seed))
         oof = out_of_fold(X, y, fit, folds, args.model)
     except ProbeUnavailable as exc:

@@ -58,9 +58,10 @@ def test_missing_encoder_says_what_to_install(monkeypatch):
         probe.embed([_row("p", 1, "content")], {("p", 1): "x"})
 
 
-def test_unknown_feature_is_a_usage_error():
+@pytest.mark.parametrize("argv", [["--features", "dense,html"], ["--train-sites", "0"], ["--train-sites", "1.5"]])
+def test_bad_arguments_are_usage_errors(argv):
     with pytest.raises(SystemExit) as exc:
-        probe.main(["--features", "dense,html"])
+        probe.main(argv)
     assert exc.value.code == 2
 
 

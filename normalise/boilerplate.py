@@ -1218,7 +1218,11 @@ def _model_step(lines: list[_Line], cfg: BoilerplateConfig, collect: list | None
     if model is None:
         return
     thr = model.threshold if cfg.model_threshold is None else cfg.model_threshold
-    cand = [i for i, ln in enumerate(lines) if _model_candidate(ln, flanked[i], cfg)]
+    # the interface-word gate of ``sentence_ok`` first, on the words alone: most kept lines have
+    # none, and the full features (a pass over the page per call) are then not worth computing
+    mw = load_model_words()
+    cand = [i for i, ln in enumerate(lines) if _model_candidate(ln, flanked[i], cfg)
+            and _iface_count(ln.text, mw) >= cfg.model_min_iface]
     feats = chrome_features(lines, doc_nonlatin, cfg, cand)
     for i in cand:
         f = feats[i]
@@ -1391,6 +1395,11 @@ def load_model_words() -> ModelWords:
         {k: (re.compile("|".join(sorted(map(re.escape, pre[k]), key=len, reverse=True))) if pre.get(k) else None)
          for k in kinds},
     )
+
+
+def _iface_count(text: str, mw: "ModelWords") -> int:
+    """Distinct web-interface words (``model_words.tsv`` kind ``iface``) in ``text``."""
+    return len({t for t in (w.lower() for w in _SITE_WORD.findall(text)) if mw.has("iface", t)})
 
 
 def _headline_shape(ln: _Line) -> bool:

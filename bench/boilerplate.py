@@ -42,7 +42,8 @@ The 95% intervals printed next to the headline figures come from a page-level bo
 (pages resampled with replacement, fixed seed, ``--bootstrap N`` resamples; 0 turns it off):
 lines of one page are not independent, so resampling lines would understate the spread.
 
-Not done yet: one annotator, so no agreement figure; no per-site weighting (big pages count more).
+Not done yet: no per-site weighting (big pages count more). Agreement between two annotators is
+measured by ``bench/agreement.py`` on a 60-page sample.
 """
 
 from __future__ import annotations

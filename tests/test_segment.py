@@ -141,3 +141,49 @@ def test_heading_is_never_split():
 def test_quarantined_document_has_no_segments():
     doc = Document.from_text("q", "Some text.\n", lang="en", status="quarantined")
     assert segment_document(doc) == []
+
+
+# --- pysbd's compile cache (normalise.segment._CompileCachedRe) ---------------------------------
+
+ABBREVIATION_HEAVY = [
+    ("Dr. Smith met Gen. Jones at 5 p.m. on Jan. 5 in Washington D.C. and left. He said so.", "en"),
+    ("Le col. Martin et M. Dupont sont arrivés vers 10 h. Ils ont parlé, p. ex. de la météo. Fin.", "fr"),
+    ("Hr. Müller kam am 3. Jan. mit Oberstlt. Meyer an, z. B. zur Sitzung. Dann ging er.", "de"),
+]
+
+
+def test_pysbd_modules_use_the_compile_cache():
+    import pysbd.abbreviation_replacer
+    import pysbd.utils
+
+    from normalise import segment
+
+    split_sentences("One. Two.", "en")
+    assert pysbd.abbreviation_replacer.re is segment._PYSBD_RE
+    assert pysbd.utils.re is segment._PYSBD_RE
+    assert segment._PYSBD_RE._compile.cache_info().maxsize > 512  # more than CPython's own cache
+
+
+def test_compile_cache_changes_no_sentence():
+    from normalise import segment
+
+    try:
+        segment.pysbd_regex_cache(False)
+        baseline = [split_sentences(t, lang) for t, lang in ABBREVIATION_HEAVY]
+    finally:
+        segment.pysbd_regex_cache(True)
+    assert [split_sentences(t, lang) for t, lang in ABBREVIATION_HEAVY] == baseline
+    assert len(baseline[0]) == 2 and baseline[0][0].startswith("Dr. Smith")
+
+
+def test_compile_cache_behaves_like_re():
+    import re
+
+    from normalise.segment import _PYSBD_RE as cre
+
+    assert cre.escape("a.b") == re.escape("a.b") and cre.IGNORECASE == re.IGNORECASE
+    assert cre.sub(r"(?<=\sDr)\.", "∯", " Dr. X") == " Dr∯ X"
+    assert cre.findall("a", "AbA", flags=re.IGNORECASE) == ["A", "A"]
+    assert cre.split(r"\s", "a b c", 1) == ["a", "b c"]
+    assert cre.search("b", "abc").start() == 1 and cre.match("b", "abc") is None
+    assert cre.compile("x") is cre.compile("x")  # compiled once

@@ -48,7 +48,10 @@ class PipelineConfig:
     termbases: extra termbase files (YAML, CSV or TBX) loaded on top of the shipped one.
     max_bytes: inputs larger than this are quarantined, not read into memory (a shortcut for
         ``stages.ingest.max_bytes``, which wins when set; see ``normalise.ingest.IngestConfig``).
-    chunk_size: documents per orchestration task (keeps per-task overhead small at scale).
+    chunk_size: documents per orchestration task (keeps per-task overhead small at scale). It
+        is also the reach of boilerplate's cross-document evidence (a line repeated on several
+        pages of a site): that is gathered within a chunk, in full and incremental runs alike.
+        Inputs are taken sorted by path, so a folder per site keeps a site's pages together.
     stages: per-stage options, keyed by stage name, passed to that stage's config dataclass.
     """
 

@@ -34,9 +34,11 @@ the stored segments.
 Not done yet:
 
 * Cross-document boilerplate evidence (lines repeated across a site's pages) is gathered within
-  the documents processed together (one chunk), not over the whole stored corpus: a document
-  that changes alone is judged with less evidence than in a full run. A full run
-  (``normalise run`` without ``--incremental``) re-judges everything.
+  the documents processed together (one chunk of ``chunk_size``, in full runs as well), not over
+  the whole stored corpus: a document that changes alone is judged with less evidence than when
+  its site's pages are processed together. A full run (``normalise run`` without
+  ``--incremental``) re-judges everything, chunk by chunk; inputs are sorted by path, so a folder
+  per site keeps a site's pages in the same chunks.
 * Term candidates are rediscovered over the whole corpus (reading every stored document) on
   any run that has something new.
 * The index is SQLite: put ``<out>`` on a local disk, not on NFS (SQLite locking there is not

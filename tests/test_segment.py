@@ -161,24 +161,27 @@ def test_pysbd_modules_use_the_compile_cache():
     split_sentences("One. Two.", "en")
     assert pysbd.abbreviation_replacer.re is segment._PYSBD_RE
     assert pysbd.utils.re is segment._PYSBD_RE
-    assert segment._PYSBD_RE._compile.cache_info().maxsize > 512  # more than CPython's own cache
+    assert segment._PYSBD_RE._cached.cache_info().maxsize > 512  # more than CPython's own cache
 
 
 def test_compile_cache_changes_no_sentence():
+    import pysbd.utils
+
     from normalise import segment
 
     try:
         segment.pysbd_regex_cache(False)
+        segment._segmenter.cache_clear()  # a segmenter built now must respect the setting
         baseline = [split_sentences(t, lang) for t, lang in ABBREVIATION_HEAVY]
+        assert pysbd.utils.re is re  # the baseline really ran without the cache
     finally:
         segment.pysbd_regex_cache(True)
+    assert pysbd.utils.re is segment._PYSBD_RE
     assert [split_sentences(t, lang) for t, lang in ABBREVIATION_HEAVY] == baseline
     assert len(baseline[0]) == 2 and baseline[0][0].startswith("Dr. Smith")
 
 
 def test_compile_cache_behaves_like_re():
-    import re
-
     from normalise.segment import _PYSBD_RE as cre
 
     assert cre.escape("a.b") == re.escape("a.b") and cre.IGNORECASE == re.IGNORECASE
@@ -187,3 +190,15 @@ def test_compile_cache_behaves_like_re():
     assert cre.split(r"\s", "a b c", 1) == ["a", "b c"]
     assert cre.search("b", "abc").start() == 1 and cre.match("b", "abc") is None
     assert cre.compile("x") is cre.compile("x")  # compiled once
+
+
+def test_compile_cache_leaves_long_one_off_patterns_to_re():
+    from normalise.segment import _PYSBD_RE as cre
+
+    cre.cache_clear()
+    sentence = re.escape("A whole sentence that pysbd escapes into a pattern of its own, " * 5) + r"\s*"
+    assert len(sentence) > cre.max_chars
+    assert cre.match(sentence, "A whole sentence that pysbd escapes into a pattern of its own, " * 5)
+    assert cre._cached.cache_info().currsize == 0
+    cre.sub(r"x", "y", "x")
+    assert cre._cached.cache_info().currsize == 1

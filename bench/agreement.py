@@ -57,10 +57,10 @@ def load_second(pages: dict[str, Any], agreement_dir: Path = AGREEMENT_DIR) -> d
         if len(second) != len(gold):
             raise bb.DevSetError(f"{f.name}: {len(second)} lines, the page has {len(gold)}")
         for n, (a, b) in enumerate(zip(gold, second), start=1):
+            # same text on both sides, and the parser ties 'empty' to blank text: so both
+            # annotations score exactly the same lines
             if a.text != b.text:
                 raise bb.DevSetError(f"{f.name}:{n}: text differs from the page's line")
-            if (a.label == "empty") != (b.label == "empty"):
-                raise bb.DevSetError(f"{f.name}:{n}: 'empty' on one side only")
         out[f.stem] = second
     return out
 

@@ -153,10 +153,15 @@ def context_features(rows: list[dict], E: np.ndarray, k: int = 32) -> np.ndarray
 def out_of_fold(X: np.ndarray, y: np.ndarray, fit: np.ndarray, folds: np.ndarray, model: str) -> np.ndarray:
     """Scores for every row from a model trained on the other site groups (``fit`` rows only)."""
     oof = np.zeros(len(y))
+    if not fit.any():
+        raise ProbeUnavailable("no line to fit on (the chosen sites have no candidate lines)")
     mu, sd = X[fit].mean(axis=0), X[fit].std(axis=0) + 1e-6
     Z = np.hstack([np.ones((len(y), 1)), (X - mu) / sd])  # bias column first, as the trainer expects
     for k in sorted(set(folds.tolist())):
         tr, te = (folds != k) & fit, folds == k
+        if len(set(y[tr].tolist())) < 2:  # nothing (or one class) to learn from: no score is honest
+            raise ProbeUnavailable(f"fold {k} has no training lines of both kinds (chrome and content); "
+                                   "use a larger --train-sites or fewer --folds")
         if model == "lr":
             w = tb.train(Z[tr], y[tr], Z.shape[1], 0.01, 0.01)
             oof[te] = tb.predict(Z[te], w)
@@ -188,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fit-on", choices=("candidates", "all"), default="candidates",
                     help="rows to fit on: the lines the probe decides (default) or every non-empty line")
     ap.add_argument("--train-sites", type=float, default=1.0, metavar="FRACTION",
-                    help="fit on this fraction of the sites only (drawn with --seed; the scored pages "
+                    help="fit on this fraction of the sites only (drawn with --train-seed; the scored pages "
                          "are all the pages), for a learning curve: does more labelled data help?")
     ap.add_argument("--train-seed", type=int, default=0, help="draw of --train-sites (default 0)")
     ap.add_argument("--folds", type=int, default=10)

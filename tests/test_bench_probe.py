@@ -85,3 +85,16 @@ def test_context_features_see_neighbours_and_the_page():
     assert cos_next[0] == 0 and cos_page[1] == 0  # orthogonal embeddings
     E2 = np.ones((4, 4)) / 2
     assert probe.context_features(rows, E2, k=2)[1, -3:] == pytest.approx([1.0, 1.0, 1.0])
+
+
+def test_a_fold_without_both_kinds_to_learn_from_is_an_error_not_a_silent_score():
+    X = np.arange(8, dtype=float).reshape(4, 2)
+    y = np.array([1.0, 0.0, 1.0, 0.0])
+    folds = np.array([0, 0, 1, 1])
+    fit = np.array([True, True, False, False])  # fold 0 would train on nothing
+    with pytest.raises(probe.ProbeUnavailable, match="fold 0"):
+        probe.out_of_fold(X, y, fit, folds, "lr")
+    with pytest.raises(probe.ProbeUnavailable, match="no line to fit on"):
+        probe.out_of_fold(X, y, np.zeros(4, dtype=bool), folds, "lr")
+    scores = probe.out_of_fold(X, y, np.ones(4, dtype=bool), folds, "lr")
+    assert np.isfinite(scores).all()

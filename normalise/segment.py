@@ -26,6 +26,7 @@ breaks (a sentence broken over two lines stays two segments unless an earlier st
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -129,8 +130,6 @@ def pysbd_regex_cache(enabled: bool | None = None) -> int:
     """Point every loaded pysbd module's ``re`` at :data:`_PYSBD_RE` (``enabled=False``: back at
     the real module, for ``bench/segment_speed.py``'s baseline; ``None``: as last set, on by
     default). The setting holds for segmenters built later too. Returns how many modules moved."""
-    import sys
-
     global _PYSBD_CACHE_ON
     if enabled is not None:
         _PYSBD_CACHE_ON = enabled
